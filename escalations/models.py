@@ -1,0 +1,149 @@
+"""The escalation path: who answers at each tier, the targets per severity, the route per category.
+
+Tier rows without a project are the organisation's path; a project may override a tier.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from projects.models import Project
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", "Minor"
+    MODERATE = "moderate", "Moderate"
+    CRITICAL = "critical", "Critical"
+
+
+class Category(models.TextChoices):
+    SCOPE_CHANGE = "scope_change", "Scope change"
+    BUDGET_OVERRUN = "budget_overrun", "Budget overrun"
+    TECHNICAL_FAILURE = "technical_failure", "Technical failure or downtime"
+    DISPUTE = "dispute", "Dispute or complaint"
+    UNANSWERED_MAIL = "unanswered_mail", "Unanswered client mail"
+
+
+class ProjectRole(models.TextChoices):
+    """People named by their role on the project, resolved when an escalation is raised."""
+
+    OWNER = "owner", "Project owner"
+    LEAD = "lead", "Project lead"
+    ACCOUNT_OWNER = "account_owner", "Client's account owner"
+
+
+class Tier(models.Model):
+    class Level(models.IntegerChoices):
+        L1 = 1, "L1 — first responders"
+        L2 = 2, "L2 — senior staff / department head"
+        L3 = 3, "L3 — executive / legal"
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="escalation_tiers",
+        help_text="Empty for the organisation's escalation path.",
+    )
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    name = models.CharField(max_length=100)
+    include_owner = models.BooleanField(default=False, help_text="The project's owner answers here.")
+    include_lead = models.BooleanField(default=False, help_text="The project lead answers here.")
+    include_account_owner = models.BooleanField(
+        default=False, help_text="The client's account owner answers here."
+    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="escalation_tiers")
+
+    class Meta:
+        ordering = ["project_id", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "level"],
+                name="one_tier_per_level_per_project",
+                violation_error_message="This project already overrides that tier.",
+            ),
+            models.UniqueConstraint(
+                fields=["level"],
+                condition=Q(project__isnull=True),
+                name="one_default_tier_per_level",
+                violation_error_message="The organisation already has that tier.",
+            ),
+        ]
+
+    def __str__(self):
+        owner = self.project or "Organisation"
+        return f"{owner}: L{self.level} {self.name}"
+
+    def responders(self, project):
+        """The users who answer at this tier for a project: the roles it names plus its members."""
+        people = {member.pk: member for member in self.members.all()}
+        for included, user in (
+            (self.include_owner, project.owner),
+            (self.include_lead, project.lead),
+            (self.include_account_owner, project.client.account_owner),
+        ):
+            if included:
+                people[user.pk] = user
+        return list(people.values())
+
+    @classmethod
+    def path_for(cls, project):
+        """The three tiers in force for a project, lowest first: its overrides, else the org's."""
+        by_level = {}
+        rows = cls.objects.filter(Q(project=project) | Q(project__isnull=True))
+        for tier in rows.order_by("level", F("project_id").asc(nulls_last=True)):
+            by_level.setdefault(tier.level, tier)
+        return [by_level[level] for level in sorted(by_level)]
+
+
+class TimeUnit(models.TextChoices):
+    HOURS = "hours", "hours (wall clock, day and night)"
+    BUSINESS_HOURS = "business_hours", "business hours (team calendar)"
+    BUSINESS_DAYS = "business_days", "business days (team calendar)"
+
+
+class SeverityTarget(models.Model):
+    """How soon an escalation of a severity must be acknowledged and resolved."""
+
+    severity = models.CharField(max_length=10, choices=Severity.choices, unique=True)
+    acknowledge_within = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    acknowledge_unit = models.CharField(max_length=20, choices=TimeUnit.choices)
+    resolve_within = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    resolve_unit = models.CharField(max_length=20, choices=TimeUnit.choices)
+
+    class Meta:
+        ordering = ["severity"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledge_within__gte=1) & Q(resolve_within__gte=1),
+                name="severity_targets_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_severity_display()}: acknowledge within {self.acknowledge_within} "
+            f"{self.get_acknowledge_unit_display()}, resolve within {self.resolve_within} "
+            f"{self.get_resolve_unit_display()}"
+        )
+
+    def clean(self):
+        if self.acknowledge_unit == self.resolve_unit and self.acknowledge_within > self.resolve_within:
+            raise ValidationError("The acknowledge target cannot be longer than the resolve target.")
+
+
+class CategoryRoute(models.Model):
+    """Who first responds to an escalation of a category."""
+
+    category = models.CharField(max_length=20, choices=Category.choices, unique=True)
+    first_responder = models.CharField(max_length=20, choices=ProjectRole.choices)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["category"]
+
+    def __str__(self):
+        return f"{self.get_category_display()} → {self.get_first_responder_display()}"

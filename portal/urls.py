@@ -1,0 +1,20 @@
+"""Root URLs: team sign-in, Django admin and the health check."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.generic import RedirectView
+
+from .health import healthz
+
+admin.site.site_header = "Client communication portal"
+admin.site.site_title = "Portal admin"
+admin.site.index_title = "Organisation settings and records"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]

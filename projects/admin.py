@@ -1,0 +1,257 @@
+"""Admin for configuring an org: calendars, clients with contacts, projects with their whole plan."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+
+from comms.models import CadencePolicy, ChannelRule
+from escalations.models import Tier
+
+from .models import (
+    WEEKDAY_NAMES,
+    BusinessCalendar,
+    Client,
+    Commitment,
+    Contact,
+    Decision,
+    PhaseChange,
+    Project,
+)
+from .services import change_phase, start_project_record
+
+
+class BusinessCalendarForm(forms.ModelForm):
+    workdays = forms.TypedMultipleChoiceField(
+        choices=list(enumerate(WEEKDAY_NAMES)),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Days the business is open.",
+    )
+
+    class Meta:
+        model = BusinessCalendar
+        fields = [
+            "name",
+            "time_zone",
+            "workdays",
+            "opens_at",
+            "closes_at",
+            "holiday_country",
+            "holiday_subdivision",
+            "is_team_default",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["workdays"] = self.instance.workday_numbers
+
+    def clean_workdays(self):
+        return "".join(str(day) for day in sorted(self.cleaned_data["workdays"]))
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    form = BusinessCalendarForm
+    list_display = [
+        "name",
+        "time_zone",
+        "workday_names",
+        "opens_at",
+        "closes_at",
+        "holiday_region",
+        "is_team_default",
+    ]
+    list_filter = ["is_team_default", "holiday_country"]
+    search_fields = ["name", "time_zone"]
+
+    @admin.display(description="Holidays")
+    def holiday_region(self, calendar):
+        return (
+            "-".join(part for part in (calendar.holiday_country, calendar.holiday_subdivision) if part)
+            or "none"
+        )
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = [
+        "name",
+        "email",
+        "kind",
+        "role",
+        "phone",
+        "receives_updates",
+        "portal_access",
+        "email_bounced_at",
+    ]
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "calendar", "shared_window", "account_owner", "project_count"]
+    list_filter = ["status", "calendar__time_zone", "account_owner"]
+    search_fields = ["name", "contacts__name", "contacts__email"]
+    list_select_related = ["calendar", "account_owner"]
+    inlines = [ContactInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(project_total=Count("projects", distinct=True))
+
+    @admin.display(description="Shared window")
+    def shared_window(self, client):
+        return f"{client.shared_window_starts:%H:%M}–{client.shared_window_ends:%H:%M}"
+
+    @admin.display(description="Projects", ordering="project_total")
+    def project_count(self, client):
+        return client.project_total
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "client", "kind", "role", "portal_access", "email_bounced_at"]
+    list_filter = ["kind", "portal_access", "client"]
+    search_fields = ["name", "email", "client__name"]
+    list_select_related = ["client"]
+    actions = ["revoke_portal_access"]
+
+    @admin.action(description="Revoke portal access")
+    def revoke_portal_access(self, request, queryset):
+        count = queryset.filter(portal_access=True).update(
+            portal_access=False, portal_revoked_at=timezone.now()
+        )
+        self.message_user(request, f"Portal access revoked for {count} contact(s).", messages.SUCCESS)
+
+
+class ChannelRuleInline(admin.TabularInline):
+    model = ChannelRule
+    extra = 0
+    verbose_name_plural = "Channel rules (one channel per message type; defaults are filled in on save)"
+
+
+class CadenceOverrideInline(admin.TabularInline):
+    model = CadencePolicy
+    extra = 0
+    verbose_name_plural = "Cadence overrides (phases not listed follow the org default)"
+
+
+class TierOverrideInline(admin.TabularInline):
+    model = Tier
+    extra = 0
+    filter_horizontal = ["members"]
+    verbose_name_plural = "Escalation tier overrides (tiers not listed follow the org's path)"
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+    fields = ["description", "due_on", "status", "progress", "in_scope", "done_on"]
+
+
+class PhaseChangeInline(admin.TabularInline):
+    model = PhaseChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_phase", "to_phase", "changed_by", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ProjectAdminForm(forms.ModelForm):
+    phase_note = forms.CharField(
+        required=False, help_text="Why the phase changed; kept in the phase history."
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            *["client", "name", "scope", "phase", "owner", "lead", "team", "contacts"],
+            *["starts_on", "target_delivery_on", "target_launch_on", "kickoff_at", "launched_at"],
+            *["team_calendar", "record_location"],
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        client, contacts = cleaned.get("client"), cleaned.get("contacts")
+        if client and contacts:
+            strangers = [contact.name for contact in contacts if contact.client_id != client.pk]
+            if strangers:
+                self.add_error("contacts", f"Not contacts of {client}: {', '.join(strangers)}.")
+        return cleaned
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
+    list_display = ["name", "client", "phase", "owner", "lead", "target_delivery_on", "target_launch_on"]
+    list_filter = ["phase", "client", "owner", "lead"]
+    search_fields = ["name", "client__name", "scope"]
+    list_select_related = ["client", "owner", "lead"]
+    autocomplete_fields = ["client"]
+    filter_horizontal = ["team", "contacts"]
+    date_hierarchy = "starts_on"
+    readonly_fields = ["reply_token", "created_at"]
+    inlines = [
+        ChannelRuleInline,
+        CadenceOverrideInline,
+        TierOverrideInline,
+        CommitmentInline,
+        PhaseChangeInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["client", "name", "scope", "phase", "phase_note"]}),
+        ("People", {"fields": ["owner", "lead", "team", "contacts"]}),
+        (
+            "Dates",
+            {"fields": ["starts_on", "target_delivery_on", "target_launch_on", "kickoff_at", "launched_at"]},
+        ),
+        ("Record", {"fields": ["team_calendar", "record_location", "reply_token", "created_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if change and "phase" in form.changed_data:
+            new_phase, obj.phase = obj.phase, form.initial["phase"]
+            super().save_model(request, obj, form, change)
+            change_phase(obj, to=new_phase, by=request.user, note=form.cleaned_data["phase_note"])
+            obj.phase = new_phase
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        start_project_record(form.instance, by=request.user)
+
+
+@admin.register(PhaseChange)
+class PhaseChangeAdmin(admin.ModelAdmin):
+    list_display = ["project", "from_phase", "to_phase", "changed_at", "changed_by"]
+    list_filter = ["to_phase", "project__client"]
+    search_fields = ["project__name", "note"]
+    list_select_related = ["project__client", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["summary", "project", "made_in", "made_at", "confirmed_at", "logged_by"]
+    list_filter = ["made_in", "project__client"]
+    search_fields = ["summary", "project__name"]
+    list_select_related = ["project__client", "logged_by"]
+    filter_horizontal = ["agreed_by"]
+    date_hierarchy = "made_at"
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["description", "project", "due_on", "status", "progress", "in_scope", "done_on"]
+    list_filter = ["status", "in_scope", "project__client"]
+    search_fields = ["description", "project__name"]
+    list_select_related = ["project__client"]
+    date_hierarchy = "due_on"

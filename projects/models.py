@@ -1,0 +1,387 @@
+"""Clients, their contacts and calendars, projects with their phases, decisions and commitments."""
+
+import secrets
+import zoneinfo
+
+import holidays
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+
+from comms.clock import BusinessClock
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone (use an IANA name such as Europe/London).")
+
+
+class BusinessCalendar(models.Model):
+    """A time zone, workdays, opening hours and public holidays.
+
+    The team has one org-wide calendar (overridable per project) on which its own deadlines are
+    measured; each client has one, inside which routine mail to that client goes out.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    workdays = models.CharField(
+        max_length=7,
+        default="01234",
+        validators=[RegexValidator(r"^[0-6]{1,7}$", "Workdays are digits 0 (Monday) to 6 (Sunday).")],
+        help_text="Weekdays the business is open: 0 = Monday … 6 = Sunday.",
+    )
+    opens_at = models.TimeField(help_text="Local opening time.")
+    closes_at = models.TimeField(help_text="Local closing time, later than the opening time.")
+    holiday_country = models.CharField(
+        max_length=3, blank=True, help_text="ISO country code for public holidays, e.g. GB, US, AU."
+    )
+    holiday_subdivision = models.CharField(
+        max_length=10, blank=True, help_text="State or region for holidays, e.g. ENG, NY, NSW."
+    )
+    is_team_default = models.BooleanField(
+        default=False, help_text="The organisation's own calendar, used for the team's deadlines."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="calendar_closes_after_it_opens",
+                violation_error_message="The closing time must be later than the opening time.",
+            ),
+            models.UniqueConstraint(
+                fields=["is_team_default"],
+                condition=Q(is_team_default=True),
+                name="one_team_default_calendar",
+                violation_error_message="Only one calendar can be the team's default.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.time_zone})"
+
+    @property
+    def workday_numbers(self):
+        return sorted({int(digit) for digit in self.workdays})
+
+    @property
+    def workday_names(self):
+        return ", ".join(WEEKDAY_NAMES[number][:3] for number in self.workday_numbers)
+
+    def clean(self):
+        if not self.holiday_country:
+            if self.holiday_subdivision:
+                raise ValidationError({"holiday_subdivision": "Choose a holiday country first."})
+            return
+        supported = holidays.list_supported_countries()
+        country = self.holiday_country.upper()
+        if country not in supported:
+            raise ValidationError(
+                {"holiday_country": f"No public holidays are known for “{self.holiday_country}”."}
+            )
+        if self.holiday_subdivision and self.holiday_subdivision not in supported[country]:
+            raise ValidationError(
+                {
+                    "holiday_subdivision": f"“{self.holiday_subdivision}” is not a region of {country}; "
+                    f"choose one of {', '.join(supported[country])}."
+                }
+            )
+        self.holiday_country = country
+
+    def clock(self):
+        """This calendar as a pure business clock, for deadline arithmetic."""
+        return BusinessClock(
+            timezone=self.time_zone,
+            workdays=frozenset(self.workday_numbers),
+            opens=self.opens_at,
+            closes=self.closes_at,
+            holiday_country=self.holiday_country,
+            holiday_subdivision=self.holiday_subdivision,
+        )
+
+    @classmethod
+    def team_default(cls):
+        return cls.objects.get(is_team_default=True)
+
+
+class Client(models.Model):
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", "Prospect"
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        FORMER = "former", "Former"
+
+    name = models.CharField(max_length=200, unique=True)
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        related_name="clients",
+        help_text="Mail to this client goes out inside these hours; the client sees times in this zone.",
+    )
+    shared_window_starts = models.TimeField(
+        help_text="Start of the daily window when both sides are reachable live (client's local time)."
+    )
+    shared_window_ends = models.TimeField(help_text="End of the shared window (client's local time).")
+    account_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accounts_owned"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shared_window_ends__gt=F("shared_window_starts")),
+                name="client_shared_window_ends_after_start",
+                violation_error_message="The shared window must end after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    """A person on the client side; executives get the short summary, technical contacts the detail."""
+
+    class Kind(models.TextChoices):
+        TECHNICAL = "technical", "Technical stakeholder"
+        EXECUTIVE = "executive", "Executive"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    role = models.CharField(max_length=100, blank=True, help_text="Job title, e.g. CTO, Product owner.")
+    phone = models.CharField(max_length=40, blank=True)
+    receives_updates = models.BooleanField(default=True)
+    portal_access = models.BooleanField(
+        default=True, help_text="Untick to revoke every portal link this contact holds."
+    )
+    portal_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_bounced_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when mail to this address bounced; cleared when fixed."
+    )
+
+    class Meta:
+        ordering = ["client__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "client",
+                name="contact_email_unique_per_client",
+                violation_error_message="This client already has a contact with that email address.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}> ({self.client})"
+
+
+class Phase(models.TextChoices):
+    DISCOVERY = "discovery", "Discovery"
+    BUILD = "build", "Build"
+    QA = "qa", "QA/UAT"
+    DELIVERY = "delivery", "Delivery"
+    SUPPORT = "support", "Post-launch support"
+    CLOSED = "closed", "Closed"
+
+
+PHASE_ORDER = [phase.value for phase in Phase]
+
+
+def new_reply_token():
+    return secrets.token_hex(8)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(phase=Phase.CLOSED)
+
+
+class Project(models.Model):
+    """Work for one client, with exactly one named owner of client communication.
+
+    The five questions of the communication plan are answered by the project's contacts and owner
+    (who talks to whom), its channel rules (through which channel), its cadence (how often), its
+    escalation path (what triggers an escalation) and `record_location` (where the record lives).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="projects")
+    name = models.CharField(max_length=200)
+    scope = models.TextField(help_text="The agreed scope, in plain words the client signed off.")
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.DISCOVERY)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="projects_owned",
+        help_text="The one named person who owns communication with the client.",
+    )
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="projects_led")
+    team = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="projects")
+    contacts = models.ManyToManyField(
+        Contact, blank=True, related_name="projects", help_text="The client's people on this project."
+    )
+    team_calendar = models.ForeignKey(
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Overrides the team's default calendar for this project's deadlines.",
+    )
+    starts_on = models.DateField()
+    target_delivery_on = models.DateField()
+    target_launch_on = models.DateField()
+    kickoff_at = models.DateTimeField(null=True, blank=True, help_text="When the kickoff call took place.")
+    launched_at = models.DateTimeField(null=True, blank=True, help_text="When the project went live.")
+    record_location = models.CharField(
+        max_length=300,
+        default="This portal",
+        help_text="Where the written record lives (this portal, plus any board or wiki link).",
+    )
+    reply_token = models.CharField(
+        max_length=32,
+        unique=True,
+        default=new_reply_token,
+        editable=False,
+        help_text="Carried in the Reply-To address so client replies land on this project.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["client__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "name"],
+                name="project_name_unique_per_client",
+                violation_error_message="This client already has a project with that name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_delivery_on__gte=F("starts_on")),
+                name="project_delivery_not_before_start",
+                violation_error_message="Target delivery cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_launch_on__gte=F("starts_on")),
+                name="project_launch_not_before_start",
+                violation_error_message="Target launch cannot be before the start date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.client} — {self.name}"
+
+    def effective_team_calendar(self):
+        return self.team_calendar or BusinessCalendar.team_default()
+
+
+class PhaseChange(models.Model):
+    """One line of a project's phase history; the first line records the phase it started in."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=10, choices=Phase.choices, blank=True)
+    to_phase = models.CharField(max_length=10, choices=Phase.choices)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_phase=F("to_phase")), name="phase_change_changes_the_phase"
+            ),
+        ]
+
+    def __str__(self):
+        start = self.get_from_phase_display() or "start"
+        return f"{self.project}: {start} → {self.get_to_phase_display()}"
+
+
+class Decision(models.Model):
+    """Something agreed with the client; one made by voice must be confirmed in writing."""
+
+    class Venue(models.TextChoices):
+        CALL = "call", "Call"
+        MEETING = "meeting", "Meeting"
+        EMAIL = "email", "Email"
+        CHAT = "chat", "Chat"
+
+    VOICE_VENUES = {Venue.CALL, Venue.MEETING}
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
+    summary = models.TextField()
+    made_in = models.CharField(max_length=10, choices=Venue.choices)
+    made_at = models.DateTimeField()
+    agreed_by = models.ManyToManyField(Contact, blank=True, related_name="decisions")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions_logged"
+    )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the written confirmation went out to the client."
+    )
+
+    class Meta:
+        ordering = ["-made_at"]
+
+    def __str__(self):
+        return self.summary[:80]
+
+    @property
+    def needs_written_confirmation(self):
+        return self.made_in in self.VOICE_VENUES
+
+
+class Commitment(models.Model):
+    """A dated promise to the client ("done by Thursday"), re-stated in every update until closed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="commitments")
+    description = models.CharField(max_length=300)
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    in_scope = models.BooleanField(default=True, help_text="Inside the agreed scope?")
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)], help_text="How much is done, in per cent."
+    )
+    done_on = models.DateField(null=True, blank=True)
+    recovery_plan = models.TextField(
+        blank=True, help_text="When it is late: how it will be put right, said to the client."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="done") & Q(done_on__isnull=False))
+                | (~Q(status="done") & Q(done_on__isnull=True)),
+                name="commitment_done_on_iff_done",
+                violation_error_message="A done commitment needs its done date, and only a done one has one.",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="commitment_progress_at_most_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.description} (due {self.due_on:%d %b %Y})"
+
+    def is_overdue(self, today):
+        return self.status == self.Status.OPEN and self.due_on < today
