@@ -1,11 +1,10 @@
 """/healthz: tells docker-compose and load balancers whether the database and broker answer."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from kombu import Connection
-
-from .celery import app
 
 BROKER_TIMEOUT_SECONDS = 2
 
@@ -22,8 +21,8 @@ def database_reachable():
 def broker_reachable():
     try:
         with Connection(
-            app.conf.broker_url,
-            transport_options=app.conf.broker_transport_options,
+            settings.CELERY_BROKER_URL,
+            transport_options=getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}),
             connect_timeout=BROKER_TIMEOUT_SECONDS,
         ) as broker:
             broker.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)

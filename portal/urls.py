@@ -13,6 +13,8 @@ admin.site.index_title = "Organisation settings and records"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+    # One sign-in page for the whole team: admin's own login form forwards to it.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -1,5 +1,6 @@
 """Suite-wide rules: CI must run on PostgreSQL, and CI may not skip the browser tests."""
 
+import importlib
 import os
 
 import pytest
@@ -14,3 +15,20 @@ def ci_runs_on_postgresql(django_db_setup, django_db_blocker):
         pytest.exit(
             f"CI must run the suite on PostgreSQL, but DATABASE_URL gives {connection.vendor}.", returncode=3
         )
+
+
+DEFAULT_MIGRATIONS = [
+    "projects.migrations.0002_team_calendar",
+    "comms.migrations.0002_default_plan",
+    "escalations.migrations.0002_default_path",
+]
+
+
+@pytest.fixture
+def org_defaults(transactional_db):
+    """Put back the org defaults the data migrations made, which a transactional test's flush removes."""
+    from django.apps import apps
+
+    for module in DEFAULT_MIGRATIONS:
+        migration = importlib.import_module(module)
+        migration.create_defaults(apps, schema_editor=None)

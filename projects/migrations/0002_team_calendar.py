@@ -5,7 +5,7 @@ import datetime
 from django.db import migrations
 
 
-def create_team_calendar(apps, schema_editor):
+def create_defaults(apps, schema_editor):
     BusinessCalendar = apps.get_model("projects", "BusinessCalendar")
     if not BusinessCalendar.objects.filter(is_team_default=True).exists():
         BusinessCalendar.objects.create(
@@ -22,4 +22,4 @@ def create_team_calendar(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("projects", "0001_initial")]
-    operations = [migrations.RunPython(create_team_calendar, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(create_defaults, migrations.RunPython.noop)]
