@@ -20,10 +20,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Portal:  http://$(HOST):$(PORT)/accounts/login/   Admin: http://$(HOST):$(PORT)/admin/"
-	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/celery -A portal worker --loglevel=INFO --concurrency=2 & \
-	$(VENV)/bin/celery -A portal beat --loglevel=INFO & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) WEB_PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
