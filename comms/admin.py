@@ -1,8 +1,10 @@
 """Admin for the org's default channel rules and cadence (per-project rows are inline on a project)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 
-from .models import CadencePolicy, ChannelRule
+from .autopilot import NoRecipients, send_update
+from .models import CadencePolicy, ChannelRule, Deadline, Message, Update
 
 
 class DefaultOrProjectFilter(admin.SimpleListFilter):
@@ -44,3 +46,124 @@ class CadencePolicyAdmin(admin.ModelAdmin):
     search_fields = ["project__name", "project__client__name"]
     list_select_related = ["project__client"]
     autocomplete_fields = ["project"]
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ["kind", "project", "owner", "due_at", "explanation", "is_active", "occurrence", "problem"]
+    list_filter = ["is_active", "kind"]
+    search_fields = ["project__name", "project__client__name", "explanation", "problem"]
+    list_select_related = ["project__client", "owner"]
+    readonly_fields = ["occurrence", "created_at"]
+    date_hierarchy = "due_at"
+    autocomplete_fields = ["project"]
+    raw_id_fields = ["update", "owner"]
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    can_delete = False
+    fields = ["to_email", "state", "send_after", "attempts", "provider_message_id", "error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Update)
+class UpdateAdmin(admin.ModelAdmin):
+    list_display = ["subject", "project", "kind", "state", "rag", "send_by", "sent_at"]
+    list_filter = ["state", "kind", "rag"]
+    search_fields = ["subject", "technical_body", "project__name", "project__client__name"]
+    list_select_related = ["project__client"]
+    readonly_fields = [
+        "kind",
+        "state",
+        "source",
+        "source_occurrence",
+        "decision",
+        "created_at",
+        "sent_at",
+        "sent_by",
+    ]
+    fields = [
+        "project",
+        "kind",
+        "state",
+        "subject",
+        "status_line",
+        "rag",
+        "executive_body",
+        "technical_body",
+        "urgent",
+        "send_by",
+        "decision",
+        "source",
+        "source_occurrence",
+        "created_at",
+        "sent_at",
+        "sent_by",
+    ]
+    autocomplete_fields = ["project"]
+    inlines = [MessageInline]
+    actions = ["send_now"]
+
+    @admin.action(description="Send the selected drafts now")
+    def send_now(self, request, queryset):
+        sent = 0
+        for update in queryset.exclude(state=Update.State.SENT):
+            try:
+                send_update(update, by=request.user, now=timezone.now())
+                sent += 1
+            except NoRecipients as problem:
+                self.message_user(request, str(problem), messages.ERROR)
+        if sent:
+            self.message_user(request, f"{sent} update(s) queued for sending.", messages.SUCCESS)
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = [
+        "subject",
+        "direction",
+        "to_email",
+        "project",
+        "kind",
+        "state",
+        "attempts",
+        "lease_expiries",
+        "created_at",
+    ]
+    list_filter = ["direction", "state", "kind"]
+    search_fields = ["subject", "body_text", "to_email", "provider_message_id", "project__name"]
+    list_select_related = ["project__client"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "direction",
+        "kind",
+        "project",
+        "contact",
+        "user",
+        "update",
+        "from_email",
+        "to_email",
+        "reply_to",
+        "subject",
+        "body_text",
+        "urgent",
+        "dedupe_key",
+        "state",
+        "send_after",
+        "attempts",
+        "lease_expiries",
+        "provider_message_id",
+        "error",
+        "created_at",
+        "sent_at",
+        "delivered_at",
+    ]
+    exclude = ["body_html"]
+
+    def has_add_permission(self, request):
+        return False

@@ -5,6 +5,7 @@ project belongs to that project. Channel rules are copied onto a project when it
 the plan can be edited per project); cadence falls back to the default unless overridden.
 """
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -131,3 +132,231 @@ class CadencePolicy(models.Model):
         phase = phase or project.phase
         candidates = cls.objects.filter(Q(project=project) | Q(project__isnull=True), phase=phase)
         return candidates.order_by(F("project_id").asc(nulls_last=True)).first()
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def due(self, now):
+        return self.filter(is_active=True, due_at__lte=now).order_by("due_at", "id")
+
+
+class Deadline(models.Model):
+    """One obligation with its due instant, stored and indexed (as healthchecks keeps `alert_after`).
+
+    Logging an event creates or moves deadlines; the tick reads only the due ones through the
+    partial index below and moves each on (or retires it) in the transaction that acts on it.
+    """
+
+    class Kind(models.TextChoices):
+        CADENCE_UPDATE = "cadence_update", "Next update by the phase cadence"
+        CHECKIN = "checkin", "Post-launch check-in"
+        QUIET_CLIENT = "quiet_client", "Client gone quiet"
+        DRAFT_RELEASE = "draft_release", "Review window ends (draft goes out by itself)"
+        SEND_BY = "send_by", "Draft must have gone out"
+        MORNING_DIGEST = "morning_digest", "Owner's morning digest"
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        help_text="For the owner's own deadlines (the morning digest).",
+    )
+    update = models.ForeignKey(
+        "Update", on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
+    )
+    checkin_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_at = models.DateTimeField(help_text="When the portal acts on it.")
+    owed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the client should have it, for updates drafted ahead so the review fits before.",
+    )
+    is_active = models.BooleanField(default=True)
+    occurrence = models.PositiveIntegerField(default=0, help_text="How many times it has come due.")
+    explanation = models.CharField(max_length=300, help_text="Why it falls when it does, in words.")
+    problem = models.CharField(max_length=300, blank=True, help_text="Why the last attempt could not act.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            # The tick: WHERE is_active AND due_at <= now ORDER BY due_at — a range scan over
+            # live deadlines only, whatever the number of projects.
+            models.Index(fields=["due_at", "id"], condition=Q(is_active=True), name="deadline_due_live"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind"],
+                condition=Q(is_active=True, kind__in=["cadence_update", "quiet_client"]),
+                name="one_live_deadline_per_project_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["update", "kind"],
+                condition=Q(is_active=True),
+                name="one_live_deadline_per_update_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "checkin_day"], condition=Q(kind="checkin"), name="one_checkin_per_day"
+            ),
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=Q(is_active=True, kind="morning_digest"),
+                name="one_live_digest_per_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(project__isnull=False) | Q(owner__isnull=False), name="deadline_belongs_somewhere"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.explanation}"
+
+
+class Update(models.Model):
+    """A written status message to the client, drafted from the record and reviewed by the owner."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft, waiting for review"
+        OVERDUE = "overdue", "Draft, overdue"
+        SENT = "sent", "Sent"
+        DISCARDED = "discarded", "Discarded"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=24)
+    subject = models.CharField(max_length=200)
+    technical_body = models.TextField(help_text="The detail, for technical contacts.")
+    executive_body = models.TextField(help_text="Status at a glance, for executives.")
+    status_line = models.CharField(max_length=300)
+    rag = models.CharField(max_length=5, choices=[("green", "Green"), ("amber", "Amber"), ("red", "Red")])
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    urgent = models.BooleanField(default=False)
+    source = models.ForeignKey(
+        Deadline,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The deadline whose coming due drafted it.",
+    )
+    source_occurrence = models.PositiveIntegerField(null=True, blank=True)
+    decision = models.ForeignKey(
+        "projects.Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="confirmations"
+    )
+    send_by = models.DateTimeField(help_text="When it must have gone out; after that it shows as overdue.")
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when it went out by itself at the end of its review window.",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_occurrence"], name="one_draft_per_deadline_occurrence"
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class MessageQuerySet(models.QuerySet):
+    def ready_to_send(self, now):
+        return self.filter(state__in=Message.PENDING_STATES, send_after__lte=now)
+
+
+class Message(models.Model):
+    """Every message in and out. Outbound rows are the outbox: the row, not a Celery message, is the
+    source of truth, so a lost task or a killed worker delays a message but never loses it."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", "Sent by us"
+        IN = "in", "From the client"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Accepted by the provider"
+        DELIVERED = "delivered", "Delivered"
+        BOUNCED = "bounced", "Bounced"
+        FAILED = "failed", "Failed"
+        RECEIVED = "received", "Received"
+
+    PENDING_STATES = [State.QUEUED, State.SENDING]
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.OUT)
+    kind = models.CharField(max_length=24, help_text="What it is: the update kind, or an alert to the owner.")
+    contact = models.ForeignKey(
+        "projects.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+        help_text="The team member, for mail to the team (alerts, digests).",
+    )
+    update = models.ForeignKey(
+        Update, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    from_email = models.CharField(max_length=254)
+    to_email = models.EmailField()
+    reply_to = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    urgent = models.BooleanField(default=False)
+    dedupe_key = models.CharField(
+        max_length=120,
+        unique=True,
+        help_text="One row per recipient per occurrence: the same act twice is refused.",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    send_after = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a sender may take it next: its release inside the client's hours, its next "
+        "retry, or the end of a sender's lease. Empty once it is settled.",
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_expiries = models.PositiveSmallIntegerField(
+        default=0, help_text="Sends whose outcome was never recorded: each may have reached the client twice."
+    )
+    provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweeper: WHERE state IN ('queued', 'sending') AND send_after <= now.
+            models.Index(
+                fields=["send_after"],
+                condition=Q(state__in=["queued", "sending"]),
+                name="message_ready_to_send",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_direction_display()}: {self.subject} → {self.to_email}"

@@ -169,6 +169,8 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "comms.devmail.EmailBackend")
 DEV_MAIL_DIR = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Client updates <updates@portal.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Replies carry the project's token, so inbound mail can be matched to its project.
+REPLY_TO_ADDRESS = env("REPLY_TO_ADDRESS", "reply+{token}@portal.localhost")
 ANYMAIL = {
     key: value
     for key, value in {

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from .health import healthz
@@ -19,4 +19,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Provider webhooks (delivery tracking), refused without ANYMAIL_WEBHOOK_SECRET's basic auth.
+    path("anymail/", include("anymail.urls")),
 ]

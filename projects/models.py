@@ -249,6 +249,24 @@ class Project(models.Model):
         default="This portal",
         help_text="Where the written record lives (this portal, plus any board or wiki link).",
     )
+    auto_send_drafts = models.BooleanField(
+        default=False,
+        help_text="Send a draft by itself when its review window ends; otherwise it waits and shows as overdue.",
+    )
+    known_limitations = models.TextField(blank=True, help_text="Said to the client in the delivery summary.")
+    support_terms = models.TextField(
+        default="For 30 days after launch we fix defects at no charge and answer questions within one business day.",
+        help_text="Support terms for the 30 days after launch, said in the delivery summary.",
+    )
+    client_silence = models.CharField(
+        max_length=8,
+        choices=[("on_time", "Heard from recently"), ("late", "Gone quiet"), ("overdue", "Silent too long")],
+        default="on_time",
+        help_text="Whether the client has written within the phase's quiet limit.",
+    )
+    last_client_message_at = models.DateTimeField(
+        null=True, blank=True, help_text="When any contact of this client last wrote about this project."
+    )
     reply_token = models.CharField(
         max_length=32,
         unique=True,
@@ -330,6 +348,9 @@ class Decision(models.Model):
     agreed_by = models.ManyToManyField(Contact, blank=True, related_name="decisions")
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions_logged"
+    )
+    awaiting_client = models.BooleanField(
+        default=False, help_text="The client still has to make this decision; updates ask for it."
     )
     confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the written confirmation went out to the client."

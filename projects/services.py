@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from comms.autopilot import on_phase_changed
 from comms.plan import copy_default_channel_rules
 
 from .models import PhaseChange, Project
@@ -49,4 +50,5 @@ def change_phase(project, *, to, by, note="", at=None):
     )
     project.phase = to
     project.save(update_fields=["phase"])
+    on_phase_changed(project, change, now=change.changed_at)
     return change

@@ -32,3 +32,20 @@ def org_defaults(transactional_db):
     for module in DEFAULT_MIGRATIONS:
         migration = importlib.import_module(module)
         migration.create_defaults(apps, schema_editor=None)
+
+
+@pytest.fixture(autouse=True)
+def anymail_test_backend(settings):
+    """Mail goes through Anymail's test backend (provider ids, tags, metadata) unless a test
+    points Anymail at a real provider's API."""
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_runs_tasks_inline():
+    """Tasks run in the test's process; the end-to-end test starts a real worker instead."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

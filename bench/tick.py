@@ -1,0 +1,176 @@
+"""Benchmark the tick: N active projects on PostgreSQL with the same 100 cadence updates due.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/tick.py [N ...]
+
+It works in its own database (the URL's database name + "_bench", created if missing), so it
+never touches the data behind DATABASE_URL. For each N it prints the queries and the median
+seconds of one tick over several runs; the due work is put back between runs.
+"""
+
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DEBUG", "1")
+
+DUE = 100
+RUNS = 5
+SIZES = [int(arg) for arg in sys.argv[1:]] or [1_000, 10_000, 100_000]
+
+
+def bench_database_url():
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark measures the production shape.")
+    parts = urlparse(url)
+    name = parts.path.lstrip("/") + "_bench"
+    import psycopg2
+
+    admin = psycopg2.connect(urlunparse(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return urlunparse(parts._replace(path=f"/{name}"))
+
+
+os.environ["DATABASE_URL"] = bench_database_url()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from comms.models import Deadline, Message, Update  # noqa: E402
+from comms.tick import run_tick  # noqa: E402
+from portal.celery import app  # noqa: E402
+from projects.models import BusinessCalendar, Client, Contact, Project  # noqa: E402
+
+NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)
+FAR = NOW + dt.timedelta(days=365)
+
+
+def reset():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE comms_message, comms_update, comms_deadline, comms_channelrule, projects_project_contacts, "
+            "projects_project_team, projects_phasechange, projects_commitment, projects_decision_agreed_by, "
+            "projects_decision, projects_project, projects_contact, projects_client RESTART IDENTITY CASCADE"
+        )
+
+
+def populate(size):
+    reset()
+    User = get_user_model()
+    owner, _ = User.objects.get_or_create(username="bench-owner", defaults={"email": "owner@agency.example"})
+    calendar, _ = BusinessCalendar.objects.get_or_create(
+        name="Bench client",
+        defaults={
+            "time_zone": "Europe/Berlin",
+            "opens_at": dt.time(8),
+            "closes_at": dt.time(18),
+            "holiday_country": "DE",
+            "holiday_subdivision": "BE",
+        },
+    )
+    clients = Client.objects.bulk_create(
+        Client(
+            name=f"Client {i}",
+            calendar=calendar,
+            shared_window_starts=dt.time(9),
+            shared_window_ends=dt.time(11),
+            account_owner=owner,
+        )
+        for i in range(100)
+    )
+    contacts = Contact.objects.bulk_create(
+        Contact(
+            client=client, name=f"Contact {client.pk}", email=f"c{client.pk}@client.example", kind="technical"
+        )
+        for client in clients
+    )
+    projects = Project.objects.bulk_create(
+        (
+            Project(
+                client=clients[i % 100],
+                name=f"Project {i}",
+                scope="Scope.",
+                phase="build",
+                owner=owner,
+                lead=owner,
+                starts_on=dt.date(2026, 1, 5),
+                target_delivery_on=dt.date(2026, 6, 1),
+                target_launch_on=dt.date(2026, 6, 8),
+                reply_token=f"{i:016x}",
+            )
+            for i in range(size)
+        ),
+        batch_size=5000,
+    )
+    Project.contacts.through.objects.bulk_create(
+        Project.contacts.through(project_id=project.pk, contact_id=contacts[index % 100].pk)
+        for index, project in enumerate(projects[:DUE])
+    )
+    Deadline.objects.bulk_create(
+        (
+            Deadline(project=project, kind=kind, due_at=FAR, explanation="bench")
+            for project in projects
+            for kind in (Deadline.Kind.CADENCE_UPDATE, Deadline.Kind.QUIET_CLIENT)
+        ),
+        batch_size=10000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return [project.pk for project in projects[:DUE]]
+
+
+def make_due(project_ids):
+    Update.objects.all().delete()
+    Message.objects.all().delete()
+    Deadline.objects.exclude(kind__in=[Deadline.Kind.CADENCE_UPDATE, Deadline.Kind.QUIET_CLIENT]).delete()
+    Deadline.objects.filter(project_id__in=project_ids, kind=Deadline.Kind.CADENCE_UPDATE).update(
+        due_at=NOW - dt.timedelta(minutes=1), occurrence=0
+    )
+
+
+def measure(project_ids):
+    queries, seconds = [], []
+    for _ in range(RUNS):
+        make_due(project_ids)
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            summary = run_tick(NOW)
+            seconds.append(time.perf_counter() - started)
+        assert summary["drafted"] == DUE, summary
+        queries.append(len(captured))
+    return queries, seconds
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "memory://"  # the sweep wakes senders; the benchmark times the tick alone
+    print(f"tick with {DUE} cadence updates due, PostgreSQL, median of {RUNS} runs")
+    print(f"{'projects':>10} {'queries':>8} {'seconds':>8} {'per item':>9}")
+    for size in SIZES:
+        project_ids = populate(size)
+        queries, seconds = measure(project_ids)
+        median = statistics.median(seconds)
+        print(f"{size:>10} {max(queries):>8} {median:>8.3f} {median / DUE * 1000:>7.2f}ms")
+    reset()
+
+
+if __name__ == "__main__":
+    main()

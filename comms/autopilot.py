@@ -1,0 +1,374 @@
+"""Services that keep the communication plan running on its own: logging an event drafts what it
+owes the client and creates or moves the deadlines the tick acts on; sending turns a reviewed draft
+into one outbox row per recipient.
+
+Writes are batch-first (a list of drafts, a list of updates) so the tick acting on a hundred due
+deadlines costs the same handful of queries as acting on one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from comms import drafts, obligations
+from comms.cadence import release_time
+from comms.calendars import Clocks
+from comms.models import CadencePolicy, Deadline, Message, Update
+from comms.outbox import owner_alert, queue_messages
+from comms.record import OrgPlan, decision_fact, project_record, projects_for_drafting
+from projects.models import Contact, Decision, Phase, Project
+
+
+class NoRecipients(Exception):
+    """The project has no contact who can receive mail, so an update cannot go out."""
+
+
+@dataclass
+class DraftPlan:
+    """An update not yet saved, with the deadlines and team notices that go with it."""
+
+    update: Update
+    deadlines: list[Deadline] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)
+
+
+# --- Drafting -----------------------------------------------------------------------------------
+
+
+def plan_draft(
+    project, draft, *, now, send_by, clocks, source=None, decision=None, urgent=False, not_before=None
+):
+    """An update drafted now, owed by `send_by`, reviewed by the owner in the meantime. On a
+    project that sends by itself it goes out when the review window ends, but not before
+    `not_before` (the moment it is owed, for updates drafted ahead)."""
+    update = Update(
+        project=project,
+        kind=draft.kind,
+        subject=draft.subject,
+        technical_body=draft.technical,
+        executive_body=draft.executive,
+        status_line=draft.status_line,
+        rag=draft.rag,
+        urgent=urgent,
+        source=source,
+        source_occurrence=source.occurrence if source else None,
+        decision=decision,
+        send_by=send_by.at,
+        created_at=now,
+    )
+    plan = DraftPlan(update)
+    plan.deadlines.append(
+        Deadline(
+            kind=Deadline.Kind.SEND_BY, project=project, due_at=send_by.at, explanation=send_by.explanation
+        )
+    )
+    if project.auto_send_drafts:
+        release = obligations.review_window_ends(now, clocks.team(project), clocks.client(project))
+        if not_before and release.at < not_before:
+            release = obligations.Due(not_before, f"{release.explanation}; it is owed no earlier")
+        if release.at > send_by.at:
+            release = send_by
+        plan.deadlines.append(
+            Deadline(
+                kind=Deadline.Kind.DRAFT_RELEASE,
+                project=project,
+                due_at=release.at,
+                explanation=release.explanation,
+            )
+        )
+    how = (
+        "It goes out by itself when the review window ends."
+        if project.auto_send_drafts
+        else "It waits for you."
+    )
+    notice = owner_alert(
+        project,
+        subject=f"Draft to review: {draft.subject}",
+        body=f"A {draft.kind.replace('_', ' ')} for {project} is drafted and waiting for your review.\n"
+        f"It is owed to the client {send_by.explanation}.\n{how}\n\n--- draft ---\n{draft.technical}",
+        key="draft-notice:{update}",
+        now=now,
+    )
+    if notice:
+        plan.notices.append(notice)
+    return plan
+
+
+def save_drafts(plans):
+    """Save drafts with their deadlines and notices: three inserts for any number of drafts."""
+    if not plans:
+        return []
+    updates = Update.objects.bulk_create([plan.update for plan in plans])
+    deadlines, notices = [], []
+    for plan in plans:
+        for deadline in plan.deadlines:
+            deadline.update = plan.update
+            deadlines.append(deadline)
+        for notice in plan.notices:
+            notice.update = plan.update
+            notice.dedupe_key = notice.dedupe_key.format(update=plan.update.pk)
+            notices.append(notice)
+    Deadline.objects.bulk_create(deadlines)
+    queue_messages(notices)
+    return updates
+
+
+def draft_now(project, kind, *, now, send_by, confirms=None, **extra):
+    """Draft one update from the record at once (kickoff, decision confirmation, phase notice)."""
+    clocks = Clocks()
+    project = projects_for_drafting([project.pk]).get()
+    record = project_record(project, OrgPlan(), today=clocks.client(project).local(now).date())
+    plan = plan_draft(
+        project,
+        drafts.compose(kind, record, **extra),
+        now=now,
+        send_by=send_by,
+        clocks=clocks,
+        decision=confirms,
+    )
+    return save_drafts([plan])[0]
+
+
+# --- Events the lead logs -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_kickoff(project, *, at, by):
+    """The kickoff call happened: draft the kickoff summary (owed within one business day) and
+    start the phase cadence and the quiet-client watch from the call."""
+    project.kickoff_at = at
+    project.save(update_fields=["kickoff_at"])
+    clocks = Clocks()
+    send_by = obligations.within_one_business_day(
+        at, "kickoff call", clocks.team(project), clocks.client(project)
+    )
+    update = draft_now(project, "kickoff_summary", now=at, send_by=send_by)
+    schedule_cadence(project, last=at, clocks=clocks)
+    schedule_quiet_client(project, since=at, clocks=clocks)
+    return update
+
+
+@transaction.atomic
+def log_decision(project, *, summary, made_in, made_at, by, agreed_by=(), awaiting_client=False, now=None):
+    """Record a decision; one made by voice gets its written confirmation drafted at once, owed
+    within one business day of the call."""
+    decision = Decision.objects.create(
+        project=project,
+        summary=summary,
+        made_in=made_in,
+        made_at=made_at,
+        logged_by=by,
+        awaiting_client=awaiting_client,
+    )
+    decision.agreed_by.set(agreed_by)
+    if decision.needs_written_confirmation and not awaiting_client:
+        clocks = Clocks()
+        send_by = obligations.within_one_business_day(
+            made_at, decision.get_made_in_display().lower(), clocks.team(project), clocks.client(project)
+        )
+        draft_now(
+            project,
+            "decision_confirmation",
+            now=now or made_at,
+            send_by=send_by,
+            confirms=decision,
+            decision=decision_fact(decision),
+        )
+    return decision
+
+
+def on_phase_changed(project, change, *, now):
+    """Phase changes are never silent: draft the one-line notice, owed at the client's next
+    business hour after the review window; restart the cadence and quiet watch for the new phase."""
+    clocks = Clocks()
+    team, client = clocks.team(project), clocks.client(project)
+    review = obligations.review_window_ends(now, team, client)
+    send_by = obligations.Due(
+        client.next_opening(review.at),
+        f"{obligations.phase_notice(review.at, client).explanation}, after the review window",
+    )
+    draft_now(
+        project,
+        "phase_notice",
+        now=now,
+        send_by=send_by,
+        change=drafts.PhaseChangeFact(
+            from_phase=change.from_phase, to_phase=change.to_phase, note=change.note
+        ),
+    )
+    if change.to_phase == Phase.CLOSED:
+        Deadline.objects.filter(
+            project=project,
+            is_active=True,
+            kind__in=[Deadline.Kind.CADENCE_UPDATE, Deadline.Kind.QUIET_CLIENT],
+        ).update(is_active=False)
+        return
+    schedule_cadence(project, last=now, clocks=clocks)
+    schedule_quiet_client(project, since=project.last_client_message_at or now, clocks=clocks)
+
+
+@transaction.atomic
+def record_launch(project, *, at, by):
+    """The project went live: draft the delivery summary and book the day-7 and day-30 check-ins."""
+    project.launched_at = at
+    project.save(update_fields=["launched_at"])
+    clocks = Clocks()
+    team, client = clocks.team(project), clocks.client(project)
+    draft_now(
+        project,
+        "delivery_summary",
+        now=at,
+        send_by=obligations.within_one_business_day(at, "launch", team, client),
+    )
+    for day in (7, 30):
+        owed = obligations.checkin(at, day, client)
+        Deadline.objects.update_or_create(
+            project=project,
+            kind=Deadline.Kind.CHECKIN,
+            checkin_day=day,
+            defaults={**deadline_times(owed, team), "is_active": True, "problem": ""},
+        )
+
+
+@transaction.atomic
+def record_client_message(project, *, at):
+    """A client contact wrote: the project is no longer quiet and the watch restarts."""
+    Project.objects.filter(pk=project.pk).update(last_client_message_at=at, client_silence="on_time")
+    project.last_client_message_at, project.client_silence = at, "on_time"
+    schedule_quiet_client(project, since=at, clocks=Clocks())
+
+
+# --- Deadlines that recur -----------------------------------------------------------------------
+
+
+def schedule_cadence(project, *, last, clocks, org=None):
+    """Create or move the project's next-update deadline by its phase's cadence."""
+    policy = org.cadence_for(project) if org else CadencePolicy.for_project(project)
+    if policy is None:
+        return None
+    owed = obligations.cadence_update(
+        last, policy.interval_days, policy.business_days_only, clocks.client(project)
+    )
+    return _set_live_deadline(project, Deadline.Kind.CADENCE_UPDATE, owed, prepare_on=clocks.team(project))
+
+
+def schedule_quiet_client(project, *, since, clocks):
+    policy = CadencePolicy.for_project(project)
+    if policy is None:
+        return None
+    due = obligations.quiet_client(since, policy.quiet_after_business_days, clocks.client(project))
+    return _set_live_deadline(project, Deadline.Kind.QUIET_CLIENT, due)
+
+
+def _set_live_deadline(project, kind, due, *, prepare_on=None):
+    """Create or move a recurring deadline; with `prepare_on` (the team's clock) it is acted on
+    ahead of the instant it is owed, so the owner's review fits before."""
+    deadline, _ = Deadline.objects.update_or_create(
+        project=project,
+        kind=kind,
+        is_active=True,
+        defaults={**deadline_times(due, prepare_on), "problem": ""},
+    )
+    return deadline
+
+
+def deadline_times(owed, prepare_on=None):
+    if prepare_on is None:
+        return {"due_at": owed.at, "owed_at": None, "explanation": owed.explanation}
+    return {
+        "due_at": obligations.prepare_ahead(owed.at, prepare_on),
+        "owed_at": owed.at,
+        "explanation": owed.explanation,
+    }
+
+
+def ensure_morning_digest(owner, *, now, clocks=None):
+    """Every project owner gets a digest deadline at the opening of their next business day."""
+    clocks = clocks or Clocks()
+    if Deadline.objects.filter(owner=owner, kind=Deadline.Kind.MORNING_DIGEST, is_active=True).exists():
+        return
+    due = obligations.morning_digest(now, clocks.of(clocks.team_default_calendar()))
+    Deadline.objects.create(
+        owner=owner, kind=Deadline.Kind.MORNING_DIGEST, due_at=due.at, explanation=due.explanation
+    )
+
+
+# --- Sending ------------------------------------------------------------------------------------
+
+
+def reply_to_address(project):
+    return settings.REPLY_TO_ADDRESS.format(token=project.reply_token)
+
+
+def recipients(project):
+    return [
+        contact
+        for contact in project.contacts.all()
+        if contact.receives_updates and contact.email_bounced_at is None
+    ]
+
+
+def client_messages(update, project, *, now, clock):
+    """One outbox row per recipient: executives get the status at a glance, technical contacts
+    the detail; routine mail waits for the client's business hours, urgent mail does not."""
+    people = recipients(project)
+    if not people:
+        raise NoRecipients(
+            f"{project} has no client contact who receives updates (or all addresses bounced)."
+        )
+    send_after = release_time(now, clock, urgent=update.urgent)
+    messages = []
+    for contact in people:
+        executive = contact.kind == Contact.Kind.EXECUTIVE
+        body = update.executive_body if executive else update.technical_body
+        context = {"update": update, "project": project, "contact": contact, "body": body}
+        messages.append(
+            Message(
+                project=project,
+                kind=update.kind,
+                contact=contact,
+                update=update,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to_email=contact.email,
+                reply_to=reply_to_address(project),
+                subject=update.subject,
+                body_text=render_to_string("emails/update.txt", context).strip() + "\n",
+                body_html=render_to_string("emails/update.html", context),
+                urgent=update.urgent,
+                dedupe_key=f"update:{update.pk}:contact:{contact.pk}",
+                created_at=now,
+                send_after=send_after,
+            )
+        )
+    return messages
+
+
+def send_updates(updates, *, by, now, clocks):
+    """Send reviewed drafts: outbox rows for every recipient, the drafts marked sent, their
+    deadlines retired, decisions confirmed, and the cadence restarted from now."""
+    messages = []
+    for update in updates:
+        messages.extend(client_messages(update, update.project, now=now, clock=clocks.client(update.project)))
+        update.state, update.sent_at, update.sent_by = Update.State.SENT, now, by
+    Update.objects.bulk_update(updates, ["state", "sent_at", "sent_by"])
+    Deadline.objects.filter(update__in=updates, is_active=True).update(is_active=False)
+    Decision.objects.filter(confirmations__in=updates, confirmed_at__isnull=True).update(confirmed_at=now)
+    queue_messages(messages)
+    return messages
+
+
+@transaction.atomic
+def send_update(update, *, by, now):
+    """The owner sends a draft (edited or not)."""
+    update = Update.objects.select_for_update().select_related("project__client__calendar").get(pk=update.pk)
+    if update.state == Update.State.SENT:
+        return []
+    clocks = Clocks()
+    messages = send_updates([update], by=by, now=now, clocks=clocks)
+    if update.kind not in {"phase_notice", "decision_confirmation", "quiet_client_nudge"}:
+        schedule_cadence(update.project, last=now, clocks=clocks)
+    return messages

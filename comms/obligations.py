@@ -1,0 +1,156 @@
+"""When each obligation to a client falls due, and why, in words: the rules of PRODUCT.md as pure
+functions of business clocks and the instant of the event that started them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from comms.cadence import day_n_after, every_n_days
+from comms.clock import BusinessClock, to_utc
+
+REVIEW_WINDOW = dt.timedelta(hours=4)  # business hours the owner has to edit a draft
+LATE_GRACE_BUSINESS_DAYS = 1
+MAX_PREPARE_DAYS = 14  # longer than any run of team holidays  # "late" becomes "overdue" one business day after the due instant
+
+
+@dataclass(frozen=True)
+class Due:
+    at: dt.datetime
+    explanation: str
+
+
+def within_one_business_day(
+    event_at: dt.datetime, event: str, team: BusinessClock, shown: BusinessClock
+) -> Due:
+    """The team's own "within 24 hours" (kickoff summary, decision confirmation): one business day
+    on the team's calendar, i.e. the same local time on the next business day, so a Friday call is
+    confirmed by Monday."""
+    at = team.add_business_days(event_at, 1)
+    return Due(at, explain(at, f"one business day after the {event} on", event_at, team, shown))
+
+
+def cadence_update(
+    last: dt.datetime, interval_days: int, business_days_only: bool, client: BusinessClock
+) -> Due:
+    """Next update by the phase cadence, on the client's calendar so it lands inside their hours."""
+    at = every_n_days(last, interval_days, client, business_days_only=business_days_only)
+    unit = "business day" if business_days_only else "day"
+    unit = unit if interval_days == 1 else f"{unit}s"
+    # Calendar days run through weekends; only days the due instant was pushed past are named.
+    nominal = None if business_days_only else client.local(last).date() + dt.timedelta(days=interval_days)
+    rule = f"{interval_days} {unit} after the last update on"
+    return Due(at, explain(at, rule, last, client, client, pushed_from=nominal))
+
+
+def phase_notice(changed_at: dt.datetime, client: BusinessClock) -> Due:
+    """A phase change is announced at once, inside the client's business hours."""
+    at = client.next_opening(changed_at)
+    return Due(
+        at,
+        explain(at, "the client's first business hour after the phase change on", changed_at, client, client),
+    )
+
+
+def checkin(launched_at: dt.datetime, day: int, client: BusinessClock) -> Due:
+    """Post-launch check-ins: the client's opening on day N after launch (next business day if not one)."""
+    at = day_n_after(launched_at, day, client)
+    nominal = client.local(launched_at).date() + dt.timedelta(days=day)
+    return Due(
+        at, explain(at, f"day {day} after the launch on", launched_at, client, client, pushed_from=nominal)
+    )
+
+
+def quiet_client(last_heard: dt.datetime, business_days: int, client: BusinessClock) -> Due:
+    """A client silent for N business days (their calendar) is nudged."""
+    at = client.add_business_days(last_heard, business_days)
+    plural = "s" if business_days != 1 else ""
+    return Due(
+        at,
+        explain(
+            at,
+            f"{business_days} business day{plural} of silence since the client wrote on",
+            last_heard,
+            client,
+            client,
+        ),
+    )
+
+
+def review_window_ends(drafted_at: dt.datetime, team: BusinessClock, shown: BusinessClock) -> Due:
+    """The owner's review window: 4 business hours on the team's calendar after the draft."""
+    at = team.add_business_hours(drafted_at, REVIEW_WINDOW)
+    return Due(at, explain(at, "4 business hours for review after the draft of", drafted_at, team, shown))
+
+
+def overdue_after(due_at: dt.datetime, team: BusinessClock, shown: BusinessClock) -> Due:
+    """A missed obligation turns from late to overdue one business day after it was due."""
+    at = team.add_business_days(due_at, LATE_GRACE_BUSINESS_DAYS)
+    return Due(at, explain(at, "one business day of grace after it was due on", due_at, team, shown))
+
+
+def morning_digest(after: dt.datetime, team: BusinessClock) -> Due:
+    """The owner's digest goes out at the opening of their next business day."""
+    local = team.local(after)
+    candidate = team.next_opening(team.at(local.date(), team.opens))
+    if candidate <= to_utc(after):
+        candidate = team.next_opening(team.at(local.date() + dt.timedelta(days=1), team.opens))
+    return Due(candidate, explain(candidate, "the start of the next business day after", after, team, team))
+
+
+def prepare_ahead(owed_at: dt.datetime, team: BusinessClock) -> dt.datetime:
+    """When to draft something owed to the client at `owed_at` so that the owner's review window
+    (team calendar) ends by then: whole days back, the latest that fits. A Sydney client's Monday
+    morning is a London Sunday night, so its draft is made on the Friday before."""
+    for days_back in range(1, MAX_PREPARE_DAYS + 1):
+        drafted = owed_at - dt.timedelta(days=days_back)
+        if team.add_business_hours(drafted, REVIEW_WINDOW) <= owed_at:
+            return drafted
+    return owed_at - dt.timedelta(days=MAX_PREPARE_DAYS)
+
+
+def explain(
+    due: dt.datetime,
+    rule: str,
+    basis: dt.datetime,
+    measured_on: BusinessClock,
+    shown: BusinessClock,
+    *,
+    pushed_from: dt.date | None = None,
+) -> str:
+    """'due Tue 11:00 Sydney time: one business day after the call on Fri 11:00, skipping the
+    weekend and Monday's public holiday (Labour Day)'. For a rule in calendar days, only the days
+    from `pushed_from` (the day it would have fallen on) to the due day are named."""
+    start = basis
+    if pushed_from is not None:
+        start = measured_on.at(pushed_from - dt.timedelta(days=1), measured_on.opens)
+    skipped = describe_skipped(measured_on.skipped_days(start, due))
+    return f"due {stamp(due, shown)} {place(shown)} time: {rule} {stamp(basis, shown)}{skipped}"
+
+
+def stamp(instant: dt.datetime, clock: BusinessClock) -> str:
+    return clock.local(instant).strftime("%a %d %b %H:%M")
+
+
+def place(clock: BusinessClock) -> str:
+    return clock.timezone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def describe_skipped(days: list[tuple[dt.date, str]]) -> str:
+    weekday_names = {"Saturday", "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}
+    days_off = [day for day, reason in days if reason in weekday_names]
+    holidays = [(day, reason) for day, reason in days if reason not in weekday_names]
+    parts = []
+    if days_off:
+        weekends = sum(1 for day in days_off if day.weekday() == 5)
+        if all(day.weekday() >= 5 for day in days_off) and len(days_off) == 2 * weekends:
+            parts.append("the weekend" if weekends == 1 else f"{weekends} weekends")
+        else:
+            parts.append("1 day off" if len(days_off) == 1 else f"{len(days_off)} days off")
+    for day, name in holidays:
+        parts.append(f"{day:%A}'s public holiday ({name})")
+    if not parts:
+        return ""
+    return ", skipping " + (
+        " and ".join(parts) if len(parts) <= 2 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    )

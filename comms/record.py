@@ -1,0 +1,125 @@
+"""Reads a project's record into the plain facts the draft composer works from."""
+
+from django.db.models import Max, Prefetch, Q
+
+from comms import drafts
+from comms.models import CadencePolicy, Update
+from escalations.models import Tier
+from projects.models import Decision, Project
+
+PHASE_LABELS = dict(Project._meta.get_field("phase").choices)
+
+
+def projects_for_drafting(project_ids):
+    """Projects with everything a draft needs, in a fixed number of queries for any number of them."""
+    return (
+        Project.objects.filter(pk__in=project_ids)
+        .select_related("client__calendar", "client__account_owner", "owner", "lead", "team_calendar")
+        .prefetch_related(
+            "team",
+            "contacts",
+            "commitments",
+            Prefetch("decisions", queryset=Decision.objects.prefetch_related("agreed_by")),
+            Prefetch("escalation_tiers", queryset=Tier.objects.prefetch_related("members")),
+            "cadence_overrides",
+        )
+        .annotate(last_update_sent_at=Max("updates__sent_at", filter=Q(updates__state=Update.State.SENT)))
+    )
+
+
+class OrgPlan:
+    """The org-wide defaults a draft falls back to, read once per pass."""
+
+    def __init__(self):
+        self.cadence = {policy.phase: policy for policy in CadencePolicy.objects.filter(project__isnull=True)}
+        self.tiers = {
+            tier.level: tier for tier in Tier.objects.filter(project__isnull=True).prefetch_related("members")
+        }
+
+    def cadence_for(self, project, phase=None):
+        phase = phase or project.phase
+        overrides = {policy.phase: policy for policy in project.cadence_overrides.all()}
+        return overrides.get(phase) or self.cadence.get(phase)
+
+    def escalation_path(self, project):
+        tiers = {**self.tiers, **{tier.level: tier for tier in project.escalation_tiers.all()}}
+        lines = []
+        for level in sorted(tiers):
+            people = (
+                ", ".join(person_name(user) for user in tiers[level].responders(project)) or "to be named"
+            )
+            lines.append(f"L{level} {tiers[level].name}: {people}")
+        return tuple(lines)
+
+
+def describe_cadence(policy):
+    if policy is None:
+        return "no further scheduled updates"
+    if policy.interval_days == 1:
+        every = "every business day" if policy.business_days_only else "every day"
+    elif policy.interval_days == 7 and not policy.business_days_only:
+        every = "every week"
+    else:
+        unit = "business days" if policy.business_days_only else "days"
+        every = f"every {policy.interval_days} {unit}"
+    return f"a written {policy.get_update_kind_display().lower()} {every}"
+
+
+def person_name(user):
+    return user.get_full_name() or user.username
+
+
+def team_person(user, role):
+    return drafts.Person(name=person_name(user), email=user.email, role=role)
+
+
+def project_record(project, org, *, today, portal_url=""):
+    """The plain facts of a project prefetched by `projects_for_drafting`."""
+    last_sent = project.last_update_sent_at
+    return drafts.ProjectRecord(
+        project=project.name,
+        client=project.client.name,
+        phase=project.phase,
+        scope=project.scope,
+        owner=team_person(project.owner, "Project owner"),
+        lead=team_person(project.lead, "Project lead"),
+        team=tuple(
+            team_person(user, "Team")
+            for user in project.team.all()
+            if user.pk not in {project.owner_id, project.lead_id}
+        ),
+        contacts=tuple(
+            drafts.Person(name=contact.name, email=contact.email, role=contact.role, kind=contact.kind)
+            for contact in project.contacts.all()
+        ),
+        escalation_path=org.escalation_path(project),
+        cadence=describe_cadence(org.cadence_for(project)),
+        commitments=tuple(
+            drafts.CommitmentFact(
+                description=c.description,
+                due_on=c.due_on,
+                status=c.status,
+                progress=c.progress,
+                in_scope=c.in_scope,
+                done_on=c.done_on,
+                recovery_plan=c.recovery_plan,
+            )
+            for c in project.commitments.all()
+        ),
+        decisions=tuple(decision_fact(decision) for decision in project.decisions.all()),
+        today=today,
+        since=last_sent.date() if last_sent else None,
+        known_limitations=project.known_limitations,
+        support_terms=project.support_terms,
+        portal_url=portal_url,
+    )
+
+
+def decision_fact(decision):
+    return drafts.DecisionFact(
+        summary=decision.summary,
+        made_at=decision.made_at,
+        made_in=decision.made_in,
+        agreed_by=tuple(contact.name for contact in decision.agreed_by.all()),
+        awaiting_client=decision.awaiting_client,
+    )

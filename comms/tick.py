@@ -1,0 +1,331 @@
+"""The tick: one pass that finds the deadlines that have come due and acts on them.
+
+It reads only due rows (a range scan of the live-deadline index), locks them so that two ticks
+never take the same row (`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises
+writers instead), acts, and moves each deadline on or retires it in the same transaction. Work is
+done a batch at a time with bulk writes, so its cost follows what is due, not how many projects
+exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.db import transaction
+from django.utils import timezone
+
+from comms import drafts, obligations
+from comms.autopilot import deadline_times, plan_draft, recipients, save_drafts, send_updates
+from comms.calendars import Clocks
+from comms.models import Deadline, Message, Update
+from comms.outbox import owner_alert, queue_messages, team_notice, wake_senders
+from comms.record import OrgPlan, person_name, project_record, projects_for_drafting
+from projects.models import Commitment, Project
+
+BATCH = 200
+PROBLEM_RETRY = dt.timedelta(hours=1)
+SWEEP_LIMIT = 1000
+
+
+class Problem(Exception):
+    """A deadline could not be acted on for a reason the owner or an admin must fix."""
+
+
+def run_tick(now=None):
+    """One pass as of `now`; returns counts of what it did."""
+    now = now or timezone.now()
+    summary = Counter()
+    # Sweep first: what this pass queues is woken when it commits, so the sweep is for rows
+    # whose wake-up was lost, whose retry is due, or whose release into client hours has come.
+    summary["messages woken"] = sweep(now)
+    clocks, org = Clocks(), None
+    while True:
+        with transaction.atomic():
+            due = list(
+                Deadline.objects.due(now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("owner")[:BATCH]
+            )
+            if not due:
+                break
+            org = org or OrgPlan()
+            TickPass(due, now=now, clocks=clocks, org=org, summary=summary).run()
+        if len(due) < BATCH:
+            break
+    return summary
+
+
+def describe(summary):
+    done = [f"{count} {what}" for what, count in sorted(summary.items()) if count]
+    return ", ".join(done) if done else "nothing was due"
+
+
+def sweep(now):
+    """Wake senders for outbox rows that are due: released into the client's hours, due a retry,
+    or left by a sender whose lease ran out (a lost task, a killed worker)."""
+    ready = list(
+        Message.objects.ready_to_send(now).order_by("send_after").values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
+    wake_senders(ready)
+    return len(ready)
+
+
+class TickPass:
+    """Acts on one locked batch of due deadlines and writes the results in bulk."""
+
+    def __init__(self, due, *, now, clocks, org, summary):
+        self.due, self.now, self.clocks, self.org, self.summary = due, now, clocks, org, summary
+        self.drafts, self.to_send, self.notices = [], [], []
+        self.changed_updates, self.changed_projects = {}, {}
+        update_ids = {d.update_id for d in due if d.update_id}
+        self.updates = {u.pk: u for u in Update.objects.filter(pk__in=update_ids)}
+        project_ids = {d.project_id for d in due if d.project_id} | {
+            u.project_id for u in self.updates.values()
+        }
+        self.projects = {p.pk: p for p in projects_for_drafting(project_ids)} if project_ids else {}
+
+    def run(self):
+        handlers = {
+            Deadline.Kind.CADENCE_UPDATE: self.cadence_update,
+            Deadline.Kind.CHECKIN: self.checkin,
+            Deadline.Kind.QUIET_CLIENT: self.quiet_client,
+            Deadline.Kind.DRAFT_RELEASE: self.draft_release,
+            Deadline.Kind.SEND_BY: self.send_by,
+            Deadline.Kind.MORNING_DIGEST: self.morning_digest,
+        }
+        for deadline in self.due:
+            deadline.occurrence += 1
+            deadline.problem = ""
+            try:
+                handlers[deadline.kind](deadline)
+            except Problem as problem:
+                self.report(deadline, str(problem))
+            if deadline.is_active and deadline.due_at <= self.now:
+                self.report(deadline, "The deadline was not moved on; it will be tried again later.")
+        save_drafts(self.drafts)
+        if self.to_send:
+            send_updates(self.to_send, by=None, now=self.now, clocks=self.clocks)
+        queue_messages(self.notices)
+        Update.objects.bulk_update(self.changed_updates.values(), ["state"])
+        Project.objects.bulk_update(self.changed_projects.values(), ["client_silence"])
+        Deadline.objects.bulk_update(
+            self.due, ["due_at", "owed_at", "is_active", "occurrence", "problem", "explanation"]
+        )
+
+    # --- helpers ---
+
+    def project(self, deadline):
+        return self.projects[deadline.project_id]
+
+    def record(self, project):
+        today = self.clocks.client(project).local(self.now).date()
+        return project_record(project, self.org, today=today)
+
+    def draft(self, deadline, project, kind, send_by, **extra):
+        draft = drafts.compose(kind, self.record(project), **extra)
+        self.drafts.append(
+            plan_draft(
+                project,
+                draft,
+                now=self.now,
+                send_by=send_by,
+                clocks=self.clocks,
+                source=deadline,
+                not_before=deadline.owed_at,
+            )
+        )
+        self.summary["drafted"] += 1
+
+    def alert(self, project, key, subject, body):
+        notice = owner_alert(project, subject=subject, body=body, key=key, now=self.now)
+        if notice is None:
+            raise Problem(f"The owner {person_name(project.owner)} has no email address for alerts.")
+        self.notices.append(notice)
+
+    def report(self, deadline, problem):
+        """Shown on the deadline in admin and mailed to the owner once per distinct problem."""
+        deadline.problem = problem[:300]
+        deadline.due_at = self.now + PROBLEM_RETRY
+        self.summary["problems"] += 1
+        if deadline.project_id:
+            project = self.projects.get(deadline.project_id)
+            notice = project and owner_alert(
+                project,
+                subject=f"Needs your attention: {project}",
+                body=f"The portal could not act on “{deadline.get_kind_display()}”: {problem}",
+                key=f"problem:{deadline.pk}:{abs(hash(problem)) % 10**12}",
+                now=self.now,
+            )
+            if notice:
+                self.notices.append(notice)
+
+    def retire(self, deadline):
+        deadline.is_active = False
+
+    def late_by_grace(self, deadline, project):
+        owed = deadline.owed_at or deadline.due_at
+        return obligations.overdue_after(owed, self.clocks.team(project), self.clocks.client(project))
+
+    # --- one handler per kind ---
+
+    def cadence_update(self, deadline):
+        """The phase cadence came round: draft the update in the phase's shape, owed within one
+        business day, and book the next one."""
+        project = self.project(deadline)
+        policy = self.org.cadence_for(project)
+        if policy is None:
+            self.retire(deadline)
+            return
+        extra = {}
+        if policy.update_kind == "post_launch_checkin":
+            extra["day"] = max(1, (self.now - (project.launched_at or deadline.due_at)).days)
+        self.draft(deadline, project, policy.update_kind, self.late_by_grace(deadline, project), **extra)
+        client, team = self.clocks.client(project), self.clocks.team(project)
+        owed = deadline.owed_at or deadline.due_at
+        following = obligations.cadence_update(owed, policy.interval_days, policy.business_days_only, client)
+        if following.at <= self.now:  # catching up after downtime: one draft, then on from now
+            following = obligations.cadence_update(
+                self.now, policy.interval_days, policy.business_days_only, client
+            )
+        for name, value in deadline_times(following, team).items():
+            setattr(deadline, name, value)
+
+    def checkin(self, deadline):
+        project = self.project(deadline)
+        self.draft(
+            deadline,
+            project,
+            "post_launch_checkin",
+            self.late_by_grace(deadline, project),
+            day=deadline.checkin_day,
+        )
+        self.retire(deadline)
+
+    def quiet_client(self, deadline):
+        """Healthchecks-style: on time → late (nudge the client, tell the owner) → overdue (tell
+        the owner again). Each alert fires once, on the change of state."""
+        project = self.project(deadline)
+        policy = self.org.cadence_for(project)
+        if policy is None:
+            self.retire(deadline)
+            return
+        if project.client_silence == "on_time":
+            project.client_silence = "late"
+            self.draft(
+                deadline,
+                project,
+                "quiet_client_nudge",
+                self.late_by_grace(deadline, project),
+                business_days=policy.quiet_after_business_days,
+            )
+            self.alert(
+                project,
+                f"quiet:{deadline.pk}:{deadline.occurrence}",
+                f"{project.client} has gone quiet",
+                f"No message from any contact of {project.client} on {project} for "
+                f"{policy.quiet_after_business_days} business days. A friendly nudge is drafted for you.",
+            )
+            grace = self.late_by_grace(deadline, project)
+            deadline.due_at, deadline.explanation = grace.at, grace.explanation
+        else:
+            project.client_silence = "overdue"
+            self.alert(
+                project,
+                f"silent:{deadline.pk}:{deadline.occurrence}",
+                f"{project.client} is still silent",
+                f"{project.client} has not written about {project} since the nudge. Consider a call in the shared window.",
+            )
+            self.retire(deadline)
+        self.changed_projects[project.pk] = project
+
+    def draft_release(self, deadline):
+        """The review window ended on a project that sends by itself: the draft goes out as it is."""
+        update = self.updates[deadline.update_id]
+        self.retire(deadline)
+        if update.state not in (Update.State.DRAFT, Update.State.OVERDUE):
+            return
+        update.project = self.projects[update.project_id]
+        if not recipients(update.project):
+            raise Problem(
+                "The project has no client contact who receives updates, so the draft cannot go out."
+            )
+        self.to_send.append(update)
+        self.summary["sent by themselves"] += 1
+
+    def send_by(self, deadline):
+        """A draft still unsent when it is owed shows as overdue and the owner is told, once."""
+        update = self.updates[deadline.update_id]
+        self.retire(deadline)
+        if update.state != Update.State.DRAFT or update in self.to_send:
+            return
+        update.state = Update.State.OVERDUE
+        self.changed_updates[update.pk] = update
+        project = self.projects[update.project_id]
+        self.alert(
+            project,
+            f"overdue:{update.pk}",
+            f"Overdue: {update.subject}",
+            f"This draft for {project.client} was owed {deadline.explanation} and has not been sent.",
+        )
+        self.summary["overdue"] += 1
+
+    def morning_digest(self, deadline):
+        """One mail at the start of the owner's day with only what is late, breached or due today."""
+        owner = deadline.owner
+        team = self.clocks.of(self.clocks.team_default_calendar())
+        end_of_day = team.close_of_business_day(self.now)
+        lines = digest_lines(owner, now=self.now, end_of_day=end_of_day)
+        if lines:
+            notice = team_notice(
+                None,
+                owner,
+                kind="morning_digest",
+                subject=f"Today: {len(lines)} thing(s) need you",
+                body="\n".join(f"- {line}" for line in lines),
+                key=f"digest:{deadline.pk}:{deadline.occurrence}",
+                now=self.now,
+            )
+            if notice:
+                self.notices.append(notice)
+                self.summary["digests"] += 1
+        following = obligations.morning_digest(self.now, team)
+        deadline.due_at, deadline.explanation = following.at, following.explanation
+
+
+def digest_lines(owner, *, now, end_of_day):
+    """What is late, breached or due by the end of the owner's business day, across their projects."""
+    lines = [
+        f"{update.project}: “{update.subject}” is overdue — it was owed {update.send_by:%a %d %b %H:%M} UTC."
+        for update in Update.objects.filter(project__owner=owner, state=Update.State.OVERDUE).select_related(
+            "project__client"
+        )
+    ]
+    lines += [
+        f"{update.project}: “{update.subject}” waits for your review, owed today."
+        for update in Update.objects.filter(
+            project__owner=owner, state=Update.State.DRAFT, send_by__lte=end_of_day
+        ).select_related("project__client")
+    ]
+    lines += [
+        f"{project}: the client has gone quiet."
+        for project in Project.objects.filter(owner=owner)
+        .exclude(client_silence="on_time")
+        .select_related("client")
+    ]
+    lines += [
+        f"{commitment.project}: “{commitment.description}” was promised for {commitment.due_on:%a %d %b} and is open."
+        for commitment in Commitment.objects.filter(
+            project__owner=owner, status=Commitment.Status.OPEN, due_on__lt=now.date()
+        ).select_related("project__client")
+    ]
+    lines += [
+        f"{message.project}: mail to {message.to_email} failed — {message.error}"
+        for message in Message.objects.filter(
+            project__owner=owner,
+            state=Message.State.FAILED,
+            user__isnull=True,
+            created_at__gte=now - dt.timedelta(days=1),
+        ).select_related("project__client")
+    ]
+    return lines

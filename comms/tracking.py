@@ -1,0 +1,64 @@
+"""Delivery tracking: Anymail's tracking webhook (protected by its shared secret) reports what
+happened to each message; a bounce flags the contact and tells the owner."""
+
+from anymail.signals import tracking
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+
+from comms.models import Message
+from comms.outbox import owner_alert, queue_messages
+
+STATES = {
+    "queued": Message.State.SENT,
+    "sent": Message.State.SENT,
+    "delivered": Message.State.DELIVERED,
+    "bounced": Message.State.BOUNCED,
+    "rejected": Message.State.BOUNCED,
+    "failed": Message.State.FAILED,
+}
+# A later report never moves a message back (a late "sent" after "delivered").
+RANK = {Message.State.SENT: 1, Message.State.DELIVERED: 2, Message.State.BOUNCED: 3, Message.State.FAILED: 3}
+
+
+@receiver(tracking, dispatch_uid="comms.tracking.record_delivery_event")
+def record_delivery_event(sender, event, esp_name, **kwargs):
+    state = STATES.get(event.event_type)
+    if state is None or not event.message_id:
+        return
+    when = event.timestamp or timezone.now()
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("project__owner", "contact")
+            .filter(provider_message_id=event.message_id, to_email__iexact=event.recipient or "")
+            .first()
+        )
+        if message is None or RANK.get(message.state, 0) >= RANK[state]:
+            return
+        message.state = state
+        if state == Message.State.DELIVERED:
+            message.delivered_at = when
+        else:
+            message.error = event.description or event.mta_response or event.event_type
+        message.save(update_fields=["state", "delivered_at", "error"])
+        if state in (Message.State.BOUNCED, Message.State.FAILED) and message.contact:
+            bounced(message, when)
+
+
+def bounced(message, when):
+    message.contact.email_bounced_at = when
+    message.contact.save(update_fields=["email_bounced_at"])
+    if message.project:
+        queue_messages(
+            [
+                owner_alert(
+                    message.project,
+                    subject=f"Bounced: mail to {message.contact.name}",
+                    body=f"“{message.subject}” to {message.to_email} bounced ({message.error}). "
+                    "The contact is flagged and gets no more mail until the address is fixed.",
+                    key=f"bounce:{message.pk}",
+                    now=when,
+                )
+            ]
+        )

@@ -1,0 +1,59 @@
+"""Two ticks at once (or beat running twice) on PostgreSQL: every due deadline is acted on once."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from comms.models import Deadline, Update
+from comms.tick import run_tick
+from projects.models import Phase
+from tests.factories import make_project
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def due_cadence_updates(org_defaults):
+    projects = [make_project(name=f"Project {i}", phase=Phase.BUILD) for i in range(40)]
+    Deadline.objects.bulk_create(
+        Deadline(
+            project=project,
+            kind=Deadline.Kind.CADENCE_UPDATE,
+            due_at=NOW - dt.timedelta(minutes=5),
+            explanation="due",
+        )
+        for project in projects
+    )
+    return projects
+
+
+def test_two_ticks_at_once_draft_each_due_update_exactly_once(due_cadence_updates):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks with SKIP LOCKED need PostgreSQL (CI runs this on PostgreSQL)")
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def tick():
+        try:
+            start.wait()
+            results.append(run_tick(NOW))
+        except Exception as error:  # surfaced below: a thread's exception is otherwise lost
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sum(summary["drafted"] for summary in results) == 40
+    assert Update.objects.count() == 40
+    assert set(
+        Deadline.objects.filter(kind=Deadline.Kind.CADENCE_UPDATE).values_list("occurrence", flat=True)
+    ) == {1}
