@@ -8,6 +8,7 @@ seconds of one tick over several runs; the due work is put back between runs.
 """
 
 import datetime as dt
+import importlib
 import os
 import statistics
 import sys
@@ -48,6 +49,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.apps import apps  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -69,6 +71,9 @@ def reset():
             "projects_project_team, projects_phasechange, projects_commitment, projects_decision_agreed_by, "
             "projects_decision, projects_project, projects_contact, projects_client RESTART IDENTITY CASCADE"
         )
+    # CASCADE also empties the org defaults (their rows may point at a project); put them back.
+    for module in ("comms.migrations.0002_default_plan", "escalations.migrations.0002_default_path"):
+        importlib.import_module(module).create_defaults(apps, schema_editor=None)
 
 
 def populate(size):

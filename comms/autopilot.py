@@ -8,11 +8,13 @@ deadlines costs the same handful of queries as acting on one.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from comms import drafts, obligations
 from comms.cadence import release_time
@@ -21,6 +23,8 @@ from comms.models import CadencePolicy, Deadline, Message, Update
 from comms.outbox import owner_alert, queue_messages
 from comms.record import OrgPlan, decision_fact, project_record, projects_for_drafting
 from projects.models import Contact, Decision, Phase, Project
+
+NEXT_TICK = dt.timedelta(minutes=1)
 
 
 class NoRecipients(Exception):
@@ -230,7 +234,7 @@ def record_launch(project, *, at, by):
             project=project,
             kind=Deadline.Kind.CHECKIN,
             checkin_day=day,
-            defaults={**deadline_times(owed, team), "is_active": True, "problem": ""},
+            defaults={**deadline_times(owed, team, now=at), "is_active": True, "problem": ""},
         )
 
 
@@ -253,7 +257,9 @@ def schedule_cadence(project, *, last, clocks, org=None):
     owed = obligations.cadence_update(
         last, policy.interval_days, policy.business_days_only, clocks.client(project)
     )
-    return _set_live_deadline(project, Deadline.Kind.CADENCE_UPDATE, owed, prepare_on=clocks.team(project))
+    return _set_live_deadline(
+        project, Deadline.Kind.CADENCE_UPDATE, owed, prepare_on=clocks.team(project), now=last
+    )
 
 
 def schedule_quiet_client(project, *, since, clocks):
@@ -264,26 +270,25 @@ def schedule_quiet_client(project, *, since, clocks):
     return _set_live_deadline(project, Deadline.Kind.QUIET_CLIENT, due)
 
 
-def _set_live_deadline(project, kind, due, *, prepare_on=None):
+def _set_live_deadline(project, kind, due, *, prepare_on=None, now=None):
     """Create or move a recurring deadline; with `prepare_on` (the team's clock) it is acted on
     ahead of the instant it is owed, so the owner's review fits before."""
     deadline, _ = Deadline.objects.update_or_create(
         project=project,
         kind=kind,
         is_active=True,
-        defaults={**deadline_times(due, prepare_on), "problem": ""},
+        defaults={**deadline_times(due, prepare_on, now=now or timezone.now()), "problem": ""},
     )
     return deadline
 
 
-def deadline_times(owed, prepare_on=None):
+def deadline_times(owed, prepare_on=None, *, now):
+    """The fields of a deadline owed at `owed.at`; drafted ahead on the team's clock when given,
+    but never before the next tick, so the pass that set it does not act on it again."""
     if prepare_on is None:
         return {"due_at": owed.at, "owed_at": None, "explanation": owed.explanation}
-    return {
-        "due_at": obligations.prepare_ahead(owed.at, prepare_on),
-        "owed_at": owed.at,
-        "explanation": owed.explanation,
-    }
+    drafted = max(obligations.prepare_ahead(owed.at, prepare_on), now + NEXT_TICK)
+    return {"due_at": min(drafted, owed.at), "owed_at": owed.at, "explanation": owed.explanation}
 
 
 def ensure_morning_digest(owner, *, now, clocks=None):

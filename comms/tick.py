@@ -95,13 +95,16 @@ class TickPass:
             Deadline.Kind.MORNING_DIGEST: self.morning_digest,
         }
         for deadline in self.due:
+            was_due_at = deadline.due_at
             deadline.occurrence += 1
             deadline.problem = ""
             try:
                 handlers[deadline.kind](deadline)
             except Problem as problem:
                 self.report(deadline, str(problem))
-            if deadline.is_active and deadline.due_at <= self.now:
+            if deadline.is_active and deadline.due_at == was_due_at:
+                # Each act moves its deadline on or retires it; one that did neither would be
+                # taken again at once, so it waits and says so.
                 self.report(deadline, "The deadline was not moved on; it will be tried again later.")
         save_drafts(self.drafts)
         if self.to_send:
@@ -188,7 +191,7 @@ class TickPass:
             following = obligations.cadence_update(
                 self.now, policy.interval_days, policy.business_days_only, client
             )
-        for name, value in deadline_times(following, team).items():
+        for name, value in deadline_times(following, team, now=self.now).items():
             setattr(deadline, name, value)
 
     def checkin(self, deadline):

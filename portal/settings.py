@@ -146,8 +146,8 @@ STORAGES = {
 
 # --- Celery -----------------------------------------------------------------------------------
 
-CELERY_BROKER_URL = env("CELERY_BROKER_URL") or env("REDIS_URL") or "filesystem://"
-if CELERY_BROKER_URL == "filesystem://":
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or env("REDIS_URL") or "filesystem://localhost/"
+if CELERY_BROKER_URL.startswith("filesystem://"):
     # Broker-free default: worker and beat exchange messages through a git-ignored folder.
     BROKER_FOLDER = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from comms.autopilot import on_phase_changed
+from comms.autopilot import ensure_morning_digest, on_phase_changed
 from comms.plan import copy_default_channel_rules
 
 from .models import PhaseChange, Project
@@ -26,8 +26,10 @@ def create_project(*, by=None, contacts=(), team=(), **fields):
 
 
 def start_project_record(project, *, by=None):
-    """What every new project gets, however it was created (service, admin, seed)."""
+    """What every new project gets, however it was created (service, admin, seed): the default
+    channel rules, the first line of its phase history, and a morning digest for its owner."""
     copy_default_channel_rules(project)
+    ensure_morning_digest(project.owner, now=timezone.now())
     if not project.phase_changes.exists():
         PhaseChange.objects.create(
             project=project, from_phase="", to_phase=project.phase, changed_at=timezone.now(), changed_by=by

@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from comms.autopilot import record_launch, schedule_cadence, schedule_quiet_client
+from comms.calendars import Clocks
 from escalations.models import Tier
 from projects.models import (
     PHASE_ORDER,
@@ -339,6 +341,20 @@ class Command(BaseCommand):
             confirmed_at=now - timedelta(days=5) + timedelta(hours=3),
         )
         call.agreed_by.set(client.contacts.filter(kind=Contact.Kind.EXECUTIVE))
+        self.start_autopilot(project, now)
+
+    @staticmethod
+    def start_autopilot(project, now):
+        """Put the demo's communication plan in motion: its next update and quiet-client watch,
+        and for launched projects the delivery summary and the day-7/day-30 check-ins."""
+        if project.phase == Phase.CLOSED:
+            return
+        clocks = Clocks()
+        last_update = project.phase_changes.last().changed_at
+        schedule_cadence(project, last=max(last_update, now - timedelta(days=2)), clocks=clocks)
+        schedule_quiet_client(project, since=now - timedelta(days=1), clocks=clocks)
+        if project.launched_at:
+            record_launch(project, at=project.launched_at, by=project.owner)
 
     def seed_phase_history(self, project, starts, now, owner):
         """Walk the project from discovery to its current phase, spread over its life so far."""
