@@ -6,4 +6,4 @@ class CommsConfig(AppConfig):
     verbose_name = "Communication plan and record"
 
     def ready(self):
-        from comms import tracking  # noqa: F401  (connects the delivery-tracking receiver)
+        from comms import inbound, tracking  # noqa: F401  (they connect Anymail's webhook receivers)

@@ -20,7 +20,7 @@ from comms import drafts, obligations
 from comms.cadence import release_time
 from comms.calendars import Clocks
 from comms.models import CadencePolicy, Deadline, Message, Update
-from comms.outbox import owner_alert, queue_messages
+from comms.outbox import owner_alert, queue_messages, reply_to_address
 from comms.record import OrgPlan, decision_fact, project_record, projects_for_drafting
 from projects.models import Contact, Decision, Phase, Project
 
@@ -303,10 +303,6 @@ def ensure_morning_digest(owner, *, now, clocks=None):
 
 
 # --- Sending ------------------------------------------------------------------------------------
-
-
-def reply_to_address(project):
-    return settings.REPLY_TO_ADDRESS.format(token=project.reply_token)
 
 
 def recipients(project):

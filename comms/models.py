@@ -153,6 +153,10 @@ class Deadline(models.Model):
         DRAFT_RELEASE = "draft_release", "Review window ends (draft goes out by itself)"
         SEND_BY = "send_by", "Draft must have gone out"
         MORNING_DIGEST = "morning_digest", "Owner's morning digest"
+        RESPONSE_REMINDER = "response_reminder", "Client email: 80% of the response time gone"
+        RESPONSE_DUE = "response_due", "Client email: response deadline"
+        ESCALATION_ACK = "escalation_ack", "Escalation must be acknowledged"
+        ESCALATION_RESOLVE = "escalation_resolve", "Escalation must be resolved"
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     project = models.ForeignKey(
@@ -340,6 +344,17 @@ class Message(models.Model):
         default=0, help_text="Sends whose outcome was never recorded: each may have reached the client twice."
     )
     provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
+    recipients = models.TextField(
+        blank=True, help_text="Every recipient of an inbound message, one per line."
+    )
+    attachments = models.JSONField(default=list, blank=True, help_text="Names and sizes of attachments.")
+    respond_by = models.DateTimeField(
+        null=True, blank=True, help_text="Inbound client mail: the team's response deadline (team calendar)."
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    response_note = models.CharField(
+        max_length=300, blank=True, help_text="How it was answered, e.g. by phone."
+    )
     error = models.TextField(blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)

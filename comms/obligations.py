@@ -11,7 +11,9 @@ from comms.clock import BusinessClock, to_utc
 
 REVIEW_WINDOW = dt.timedelta(hours=4)  # business hours the owner has to edit a draft
 LATE_GRACE_BUSINESS_DAYS = 1
-MAX_PREPARE_DAYS = 14  # longer than any run of team holidays  # "late" becomes "overdue" one business day after the due instant
+MAX_PREPARE_DAYS = 14  # longer than any run of team holidays
+ROUTINE_RESPONSE = dt.timedelta(hours=3)
+URGENT_RESPONSE = dt.timedelta(hours=1)  # "late" becomes "overdue" one business day after the due instant
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,38 @@ def morning_digest(after: dt.datetime, team: BusinessClock) -> Due:
     if candidate <= to_utc(after):
         candidate = team.next_opening(team.at(local.date() + dt.timedelta(days=1), team.opens))
     return Due(candidate, explain(candidate, "the start of the next business day after", after, team, team))
+
+
+def response_due(received_at: dt.datetime, team: BusinessClock, *, urgent: bool) -> tuple[Due, dt.datetime]:
+    """Client email is answered within 3 business hours (1 when urgent) on the team's calendar, and
+    never later than the close of that business day; mail outside hours starts the clock at the
+    next opening. Returns the deadline and the 80% reminder instant."""
+    start = team.next_opening(received_at)
+    allowed = URGENT_RESPONSE if urgent else ROUTINE_RESPONSE
+    at = min(team.add_business_hours(start, allowed), team.close_of_business_day(start))
+    # Both ends lie in the same business window, so wall time between them is business time.
+    reminder = start + (at - start) * 4 / 5
+    hours = "1 business hour" if urgent else "3 business hours"
+    return Due(
+        at, explain(at, f"{hours} (capped at close of business) after the email of", received_at, team, team)
+    ), reminder
+
+
+def escalation_target(
+    raised_at: dt.datetime, amount: int, unit: str, team: BusinessClock, shown: BusinessClock
+) -> Due:
+    """An escalation's acknowledge or resolve target: wall-clock hours (critical: day and night),
+    business hours or business days on the team's calendar."""
+    if unit == "hours":
+        at = to_utc(raised_at) + dt.timedelta(hours=amount)
+        rule = f"{amount} hours, day and night, after"
+    elif unit == "business_hours":
+        at = team.add_business_hours(raised_at, dt.timedelta(hours=amount))
+        rule = f"{amount} business hours after"
+    else:
+        at = team.add_business_days(raised_at, amount)
+        rule = f"{amount} business days after"
+    return Due(at, explain(at, rule, raised_at, team, shown))
 
 
 def prepare_ahead(owed_at: dt.datetime, team: BusinessClock) -> dt.datetime:

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from comms.models import Message
+from comms.models import Deadline, Message
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +65,43 @@ def queue_messages(messages):
     if not messages:
         return []
     Message.objects.bulk_create(messages)
+    meet_response_deadlines(
+        {
+            (m.project_id, m.contact_id)
+            for m in messages
+            if m.contact_id and m.direction == Message.Direction.OUT
+        },
+        at=max(message.created_at for message in messages),
+    )
     ready = [message.pk for message in messages if message.send_after <= message.created_at]
     if ready:
         transaction.on_commit(lambda: wake_senders(ready))
     return messages
+
+
+def meet_response_deadlines(pairs, *, at, note=""):
+    """Mail to a contact on a project answers everything that contact is waiting on there.
+    `pairs` are (project id, contact id); one read and two writes for any number of them."""
+    pairs = set(pairs)
+    if not pairs:
+        return 0
+    waiting = Message.objects.filter(
+        project_id__in={project for project, _ in pairs},
+        contact_id__in={contact for _, contact in pairs},
+        direction=Message.Direction.IN,
+        respond_by__isnull=False,
+        responded_at__isnull=True,
+        created_at__lte=at,
+    ).values_list("pk", "project_id", "contact_id")
+    ids = [pk for pk, project, contact in waiting if (project, contact) in pairs]
+    if ids:
+        Message.objects.filter(pk__in=ids).update(responded_at=at, response_note=note)
+        Deadline.objects.filter(message_id__in=ids, is_active=True).update(is_active=False)
+    return len(ids)
+
+
+def reply_to_address(project):
+    return settings.REPLY_TO_ADDRESS.format(token=project.reply_token)
 
 
 def wake_senders(message_ids):

@@ -21,6 +21,8 @@ from comms.calendars import Clocks
 from comms.models import Deadline, Message, Update
 from comms.outbox import owner_alert, queue_messages, team_notice, wake_senders
 from comms.record import OrgPlan, person_name, project_record, projects_for_drafting
+from escalations.models import Category, Escalation, Severity
+from escalations.services import acknowledge_overdue, raise_escalation, resolve_overdue
 from projects.models import Commitment, Project
 
 BATCH = 200
@@ -93,6 +95,10 @@ class TickPass:
             Deadline.Kind.DRAFT_RELEASE: self.draft_release,
             Deadline.Kind.SEND_BY: self.send_by,
             Deadline.Kind.MORNING_DIGEST: self.morning_digest,
+            Deadline.Kind.RESPONSE_REMINDER: self.response_reminder,
+            Deadline.Kind.RESPONSE_DUE: self.response_due,
+            Deadline.Kind.ESCALATION_ACK: self.escalation_ack,
+            Deadline.Kind.ESCALATION_RESOLVE: self.escalation_resolve,
         }
         for deadline in self.due:
             was_due_at = deadline.due_at
@@ -294,6 +300,54 @@ class TickPass:
                 self.summary["digests"] += 1
         following = obligations.morning_digest(self.now, team)
         deadline.due_at, deadline.explanation = following.at, following.explanation
+
+    # --- client email and escalations: few at a time, so each acts through its service ---
+
+    def response_reminder(self, deadline):
+        """80% of the response time is gone and the client is still waiting: tell the owner."""
+        self.retire(deadline)
+        message = Message.objects.select_related("project__client", "project__owner").get(
+            pk=deadline.message_id
+        )
+        if message.responded_at is None:
+            self.alert(
+                message.project,
+                f"reply-reminder:{message.pk}",
+                f"Reply due soon: {message.subject}",
+                f"{message.from_email} wrote at {message.created_at:%H:%M} UTC and is waiting. "
+                f"Reply {message.respond_by:%a %d %b %H:%M} UTC at the latest (an acknowledgement counts).",
+            )
+            self.summary["reply reminders"] += 1
+
+    def response_due(self, deadline):
+        """Nobody answered in time: an "unanswered client mail" escalation is raised at L1."""
+        self.retire(deadline)
+        message = Message.objects.select_related("project__client", "contact").get(pk=deadline.message_id)
+        if message.responded_at is None and not message.escalations.exists():
+            raise_escalation(
+                message.project,
+                category=Category.UNANSWERED_MAIL,
+                severity=Severity.CRITICAL if message.urgent else Severity.MODERATE,
+                title=f"Unanswered client mail: {message.subject}"[:200],
+                description=f"{message.from_email} wrote at {message.created_at:%a %d %b %H:%M} UTC; the reply was due "
+                f"{deadline.explanation}.",
+                documentation=message.body_text[:2000],
+                internal=True,
+                now=self.now,
+                source_message=message,
+            )
+            self.summary["escalations raised"] += 1
+
+    def escalation_ack(self, deadline):
+        self.retire(deadline)
+        outcome = acknowledge_overdue(Escalation.objects.get(pk=deadline.escalation_id), now=self.now)
+        if outcome == "moved up":
+            self.summary["escalations moved up"] += 1
+
+    def escalation_resolve(self, deadline):
+        self.retire(deadline)
+        if resolve_overdue(Escalation.objects.get(pk=deadline.escalation_id), now=self.now) != "nothing":
+            self.summary["escalations past resolve target"] += 1
 
 
 def digest_lines(owner, *, now, end_of_day):

@@ -3,6 +3,8 @@
 Tier rows without a project are the organisation's path; a project may override a tier.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -147,3 +149,115 @@ class CategoryRoute(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()} → {self.get_first_responder_display()}"
+
+
+class Escalation(models.Model):
+    """An issue that needs more authority. The targets and the tier path in force when it was
+    raised are copied onto it, so editing the policy later never moves it silently."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Closed"
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="escalations")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    tier = models.PositiveSmallIntegerField(choices=Tier.Level.choices, default=Tier.Level.L1)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    documentation = models.TextField(blank=True, help_text="Links, and the attempts made so far.")
+    internal = models.BooleanField(default=False, help_text="Internal: the client is not told.")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
+    first_responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="escalations_first_responder"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escalations_raised",
+        help_text="Empty when the portal raised it (a client email left unanswered).",
+    )
+    raised_at = models.DateTimeField()
+    acknowledge_by = models.DateTimeField()
+    resolve_by = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    targets = models.JSONField(help_text="The severity's targets when it was raised.")
+    path = models.JSONField(help_text="Who answered at each tier when it was raised: {level: [user ids]}.")
+    waiting_for = models.CharField(max_length=300, blank=True, help_text="What is awaited from the client.")
+    paused_at = models.DateTimeField(null=True, blank=True, help_text="Set while waiting on the client.")
+    paused_for = models.DurationField(
+        default=dt.timedelta, help_text="Total time the resolve clock was paused."
+    )
+    resolution = models.TextField(blank=True)
+    post_mortem_what = models.TextField("what happened", blank=True)
+    post_mortem_why = models.TextField("why it happened", blank=True)
+    post_mortem_prevention = models.TextField("what prevents a repeat", blank=True)
+    source_message = models.ForeignKey(
+        "comms.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="escalations"
+    )
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="closed") | ~Q(resolution=""),
+                name="escalation_closed_has_resolution",
+                violation_error_message="An escalation cannot be closed without a resolution.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="closed", severity="critical")
+                | (~Q(post_mortem_what="") & ~Q(post_mortem_why="") & ~Q(post_mortem_prevention="")),
+                name="critical_escalation_closed_has_post_mortem",
+                violation_error_message="A critical escalation needs a post-mortem before it is closed.",
+            ),
+            models.CheckConstraint(condition=Q(tier__gte=1, tier__lte=3), name="escalation_tier_1_to_3"),
+            models.UniqueConstraint(
+                fields=["source_message"],
+                condition=Q(source_message__isnull=False),
+                name="one_escalation_per_unanswered_message",
+            ),
+        ]
+
+    def __str__(self):
+        return f"[{self.get_severity_display()} L{self.tier}] {self.title}"
+
+    @property
+    def is_waiting_on_client(self):
+        return self.paused_at is not None
+
+
+class EscalationEvent(models.Model):
+    """One step on an escalation's timeline, with who was told and how."""
+
+    class Kind(models.TextChoices):
+        RAISED = "raised", "Raised"
+        NOTIFIED = "notified", "Notified"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        MOVED_UP = "moved_up", "Moved up"
+        COMMENT = "comment", "Comment"
+        WAITING = "waiting", "Waiting on the client"
+        RESUMED = "resumed", "Resumed"
+        RESOLVE_OVERDUE = "resolve_overdue", "Resolve target passed"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Closed"
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    told = models.CharField(max_length=500, blank=True, help_text="Who was told, and how.")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"

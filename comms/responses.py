@@ -1,0 +1,90 @@
+"""Response times for client email: each client message that needs a reply gets a deadline on the
+team's calendar (3 business hours, 1 when urgent, never past that day's close) with a reminder at
+80%; any reply to that contact on that project meets it, as does a call noted by the owner."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import transaction
+
+from comms import obligations
+from comms.calendars import Clocks
+from comms.models import Deadline, Message
+from comms.outbox import meet_response_deadlines, queue_messages, reply_to_address
+
+# Urgent mail: an "urgent"-type word in the subject, or the sender's mail client marking it high
+# priority. Kept narrow on purpose: a false "urgent" costs the team a 1-hour clock.
+URGENT_WORDS = re.compile(r"\b(urgent|asap|emergency|outage|down|critical)\b", re.IGNORECASE)
+HIGH_PRIORITY = {("importance", "high"), ("x-priority", "1"), ("x-priority", "2"), ("priority", "urgent")}
+
+
+def is_urgent(subject, headers=()):
+    """Urgent when the subject says so (urgent, ASAP, emergency, outage, down, critical) or a
+    header marks it: Importance: high, X-Priority: 1 or 2, Priority: urgent."""
+    if URGENT_WORDS.search(subject or ""):
+        return True
+    return any(
+        (name.lower(), value.strip().split(" ")[0].lower()) in HIGH_PRIORITY for name, value in headers
+    )
+
+
+def start_response_clock(message, *, clocks=None):
+    """Give an inbound client message its response deadline and the 80% reminder."""
+    clocks = clocks or Clocks()
+    due, reminder = obligations.response_due(
+        message.created_at, clocks.team(message.project), urgent=message.urgent
+    )
+    message.respond_by = due.at
+    message.save(update_fields=["respond_by"])
+    Deadline.objects.bulk_create(
+        [
+            Deadline(
+                project=message.project,
+                message=message,
+                kind=Deadline.Kind.RESPONSE_REMINDER,
+                due_at=reminder,
+                explanation=f"80% of the response time: reply {due.explanation}",
+            ),
+            Deadline(
+                project=message.project,
+                message=message,
+                kind=Deadline.Kind.RESPONSE_DUE,
+                due_at=due.at,
+                explanation=due.explanation,
+            ),
+        ]
+    )
+
+
+@transaction.atomic
+def answered_by_phone(message, *, by, note, now):
+    if not note.strip():
+        raise ValueError("Say what was agreed on the phone.")
+    return meet_response_deadlines(
+        {(message.project_id, message.contact_id)}, at=now, note=f"By phone ({by}): {note}"
+    )
+
+
+@transaction.atomic
+def reply_to_client(message, *, by, body, now):
+    """Answer a client email from the portal: the reply goes out on the thread at once (the
+    client wrote, so it is not held for their hours) and meets the response deadline."""
+    project = message.project
+    subject = message.subject if message.subject.lower().startswith("re:") else f"Re: {message.subject}"
+    reply = Message(
+        project=project,
+        kind="reply",
+        contact=message.contact,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to_email=message.from_email,
+        reply_to=reply_to_address(project),
+        subject=subject,
+        body_text=body,
+        dedupe_key=f"reply:{message.pk}:{now.timestamp()}",
+        created_at=now,
+        send_after=now,
+    )
+    queue_messages([reply])
+    return reply

@@ -1,0 +1,411 @@
+"""The escalation procedure: raise, route, notify, acknowledge, move up, wait on the client,
+resolve and close. Every step is an event on the escalation's timeline with who was told; timers
+are deadlines on the same indexed table and tick as the autopilot."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from comms import obligations
+from comms.autopilot import recipients
+from comms.calendars import Clocks
+from comms.models import Deadline, Message
+from comms.outbox import queue_messages, reply_to_address, team_notice
+
+from .models import CategoryRoute, Escalation, EscalationEvent, ProjectRole, Severity, SeverityTarget, Tier
+
+User = get_user_model()
+
+
+class EscalationError(Exception):
+    """A step that the escalation's state does not allow; the message says why."""
+
+
+class EscalationAlreadyClosed(EscalationError):
+    pass
+
+
+class AlreadyAcknowledged(EscalationError):
+    pass
+
+
+class AlreadyAtTopTier(EscalationError):
+    pass
+
+
+class ResolutionRequired(EscalationError):
+    pass
+
+
+class PostMortemRequired(EscalationError):
+    pass
+
+
+class NotWaiting(EscalationError):
+    pass
+
+
+def first_responder(project, category):
+    """Routing by category: scope change → project lead, budget overrun → account owner, …"""
+    route = CategoryRoute.objects.filter(category=category).first()
+    role = route.first_responder if route else ProjectRole.OWNER
+    return {
+        ProjectRole.OWNER: project.owner,
+        ProjectRole.LEAD: project.lead,
+        ProjectRole.ACCOUNT_OWNER: project.client.account_owner,
+    }[role]
+
+
+def snapshot_path(project, first):
+    """The tiers in force now, as user ids per level, with the routed first responder at L1."""
+    path = {
+        str(tier.level): [user.pk for user in tier.responders(project)] for tier in Tier.path_for(project)
+    }
+    path["1"] = [first.pk, *[pk for pk in path.get("1", []) if pk != first.pk]]
+    return path
+
+
+@transaction.atomic
+def raise_escalation(
+    project,
+    *,
+    category,
+    severity,
+    title,
+    description,
+    now,
+    by=None,
+    documentation="",
+    internal=False,
+    source_message=None,
+):
+    first = first_responder(project, category)
+    target = SeverityTarget.objects.get(severity=severity)
+    escalation = Escalation(
+        project=project,
+        category=category,
+        severity=severity,
+        title=title,
+        description=description,
+        documentation=documentation,
+        internal=internal,
+        first_responder=first,
+        raised_by=by,
+        raised_at=now,
+        source_message=source_message,
+        targets={
+            "acknowledge_within": target.acknowledge_within,
+            "acknowledge_unit": target.acknowledge_unit,
+            "resolve_within": target.resolve_within,
+            "resolve_unit": target.resolve_unit,
+        },
+        path=snapshot_path(project, first),
+    )
+    clocks = Clocks()
+    acknowledge, resolve = (
+        target_due(escalation, "acknowledge", now, clocks),
+        target_due(escalation, "resolve", now, clocks),
+    )
+    escalation.acknowledge_by, escalation.resolve_by = acknowledge.at, resolve.at
+    escalation.save()
+    set_timer(escalation, Deadline.Kind.ESCALATION_ACK, acknowledge)
+    set_timer(escalation, Deadline.Kind.ESCALATION_RESOLVE, resolve)
+    record(escalation, EscalationEvent.Kind.RAISED, now=now, by=by, note=description)
+    notify_tier(
+        escalation,
+        1,
+        now=now,
+        key="raised",
+        subject=f"Escalation for you: {title}",
+        body=f"{escalation.get_severity_display()} {escalation.get_category_display().lower()} on {project}.\n"
+        f"Acknowledge {acknowledge.explanation}.\nResolve {resolve.explanation}.\n\n{description}\n\n{documentation}",
+    )
+    tell_client(escalation, "raised", now=now)
+    return escalation
+
+
+def target_due(escalation, which, start, clocks):
+    project = escalation.project
+    return obligations.escalation_target(
+        start,
+        escalation.targets[f"{which}_within"],
+        escalation.targets[f"{which}_unit"],
+        clocks.team(project),
+        clocks.client(project),
+    )
+
+
+def set_timer(escalation, kind, due):
+    Deadline.objects.filter(escalation=escalation, kind=kind, is_active=True).update(is_active=False)
+    Deadline.objects.create(
+        project=escalation.project,
+        escalation=escalation,
+        kind=kind,
+        due_at=due.at,
+        explanation=due.explanation,
+    )
+
+
+def stop_timers(escalation, *kinds):
+    Deadline.objects.filter(escalation=escalation, kind__in=kinds, is_active=True).update(is_active=False)
+
+
+def record(escalation, kind, *, now, by=None, note="", told=""):
+    return EscalationEvent.objects.create(
+        escalation=escalation, kind=kind, at=now, by=by, note=note, told=told[:500]
+    )
+
+
+def notify_tier(escalation, level, *, now, key, subject, body):
+    """Mail everyone who answers at a tier: critical at once, day or night; minor and moderate
+    inside the team's business hours."""
+    people = list(User.objects.filter(pk__in=escalation.path.get(str(level), [])))
+    send_after = now
+    if escalation.severity != Severity.CRITICAL:
+        send_after = Clocks().team(escalation.project).next_opening(now)
+    notices = []
+    for person in people:
+        notice = team_notice(
+            escalation.project,
+            person,
+            kind="escalation",
+            subject=subject,
+            body=body,
+            key=f"escalation:{escalation.pk}:{key}:{person.pk}",
+            now=now,
+        )
+        if notice:
+            notice.send_after = send_after
+            notices.append(notice)
+    queue_messages(notices)
+    told = ", ".join(
+        f"{person.get_full_name() or person.username} <{person.email}> by email" for person in people
+    )
+    record(
+        escalation,
+        EscalationEvent.Kind.NOTIFIED,
+        now=now,
+        note=f"L{level}",
+        told=told or "nobody is named at this tier",
+    )
+
+
+def tell_client(escalation, step, *, now):
+    """The client contacts hear when an escalation that concerns them is raised and resolved."""
+    if escalation.internal:
+        return
+    project = escalation.project
+    messages = []
+    for contact in recipients(project):
+        context = {"escalation": escalation, "project": project, "contact": contact, "step": step}
+        messages.append(
+            Message(
+                project=project,
+                kind=f"escalation_{step}",
+                contact=contact,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to_email=contact.email,
+                reply_to=reply_to_address(project),
+                subject=f"{'We are on it' if step == 'raised' else 'Resolved'}: {escalation.title}",
+                body_text=render_to_string("emails/escalation.txt", context),
+                urgent=escalation.severity == Severity.CRITICAL,
+                dedupe_key=f"escalation:{escalation.pk}:{step}:contact:{contact.pk}",
+                created_at=now,
+                send_after=now
+                if escalation.severity == Severity.CRITICAL
+                else Clocks().client(project).next_opening(now),
+            )
+        )
+    queue_messages(messages)
+
+
+def locked(escalation):
+    return (
+        Escalation.objects.select_for_update()
+        .select_related("project__client", "project__owner")
+        .get(pk=escalation.pk)
+    )
+
+
+def refuse_if_closed(escalation):
+    if escalation.state in (Escalation.State.RESOLVED, Escalation.State.CLOSED):
+        raise EscalationAlreadyClosed(f"This escalation is already {escalation.get_state_display().lower()}.")
+
+
+@transaction.atomic
+def acknowledge(escalation, *, by, now):
+    escalation = locked(escalation)
+    refuse_if_closed(escalation)
+    if escalation.state == Escalation.State.ACKNOWLEDGED:
+        raise AlreadyAcknowledged("This escalation is already acknowledged.")
+    escalation.state, escalation.acknowledged_at = Escalation.State.ACKNOWLEDGED, now
+    escalation.save(update_fields=["state", "acknowledged_at"])
+    stop_timers(escalation, Deadline.Kind.ESCALATION_ACK)
+    record(escalation, EscalationEvent.Kind.ACKNOWLEDGED, now=now, by=by)
+    return escalation
+
+
+@transaction.atomic
+def move_up(escalation, *, by, reason, now):
+    """Up one tier with a new acknowledge deadline, and the new tier is told. Also what the tick
+    does when nobody acknowledged in time (by=None)."""
+    escalation = locked(escalation)
+    refuse_if_closed(escalation)
+    if escalation.tier >= Tier.Level.L3:
+        raise AlreadyAtTopTier("This escalation is already at L3, the top tier.")
+    escalation.tier += 1
+    escalation.state = Escalation.State.OPEN
+    acknowledge_due = target_due(escalation, "acknowledge", now, Clocks())
+    escalation.acknowledge_by = acknowledge_due.at
+    escalation.save(update_fields=["tier", "state", "acknowledge_by"])
+    set_timer(escalation, Deadline.Kind.ESCALATION_ACK, acknowledge_due)
+    record(escalation, EscalationEvent.Kind.MOVED_UP, now=now, by=by, note=f"To L{escalation.tier}: {reason}")
+    notify_tier(
+        escalation,
+        escalation.tier,
+        now=now,
+        key=f"tier{escalation.tier}",
+        subject=f"Escalated to you (L{escalation.tier}): {escalation.title}",
+        body=f"{reason}\n\nAcknowledge {acknowledge_due.explanation}.\n\n{escalation.description}\n\n{escalation.documentation}",
+    )
+    return escalation
+
+
+@transaction.atomic
+def comment(escalation, *, by, note, now):
+    if not note.strip():
+        raise EscalationError("A comment needs some text.")
+    return record(locked(escalation), EscalationEvent.Kind.COMMENT, now=now, by=by, note=note)
+
+
+@transaction.atomic
+def wait_on_client(escalation, *, by, what, now):
+    """Pause the resolve clock while the client owes us something; the pause is kept and shown."""
+    escalation = locked(escalation)
+    refuse_if_closed(escalation)
+    if not what.strip():
+        raise EscalationError("Say what is awaited from the client.")
+    escalation.paused_at, escalation.waiting_for = now, what
+    escalation.save(update_fields=["paused_at", "waiting_for"])
+    stop_timers(escalation, Deadline.Kind.ESCALATION_RESOLVE)
+    record(escalation, EscalationEvent.Kind.WAITING, now=now, by=by, note=what)
+    return escalation
+
+
+@transaction.atomic
+def resume(escalation, *, by, now):
+    escalation = locked(escalation)
+    if escalation.paused_at is None:
+        raise NotWaiting("This escalation is not waiting on the client.")
+    pause = now - escalation.paused_at
+    escalation.paused_for += pause
+    escalation.resolve_by += pause
+    escalation.paused_at, escalation.waiting_for = None, ""
+    escalation.save(update_fields=["paused_for", "resolve_by", "paused_at", "waiting_for"])
+    set_timer(
+        escalation,
+        Deadline.Kind.ESCALATION_RESOLVE,
+        obligations.Due(
+            escalation.resolve_by, f"resolve target moved by the {pause} spent waiting on the client"
+        ),
+    )
+    record(escalation, EscalationEvent.Kind.RESUMED, now=now, by=by, note=f"Paused for {pause}.")
+    return escalation
+
+
+@transaction.atomic
+def resolve(escalation, *, by, resolution, now):
+    escalation = locked(escalation)
+    refuse_if_closed(escalation)
+    if not resolution.strip():
+        raise ResolutionRequired("Say how it was resolved.")
+    escalation.state, escalation.resolved_at, escalation.resolution = (
+        Escalation.State.RESOLVED,
+        now,
+        resolution,
+    )
+    escalation.paused_at = None
+    escalation.save(update_fields=["state", "resolved_at", "resolution", "paused_at"])
+    stop_timers(escalation, Deadline.Kind.ESCALATION_ACK, Deadline.Kind.ESCALATION_RESOLVE)
+    record(escalation, EscalationEvent.Kind.RESOLVED, now=now, by=by, note=resolution)
+    tell_client(escalation, "resolved", now=now)
+    return escalation
+
+
+@transaction.atomic
+def close(escalation, *, by, now, resolution="", what="", why="", prevention=""):
+    """Closing needs a resolution; a critical escalation also needs its post-mortem."""
+    escalation = locked(escalation)
+    if escalation.state == Escalation.State.CLOSED:
+        raise EscalationAlreadyClosed("This escalation is already closed.")
+    resolution = resolution or escalation.resolution
+    if not resolution.strip():
+        raise ResolutionRequired("An escalation cannot be closed without a resolution.")
+    what, why, prevention = (
+        what or escalation.post_mortem_what,
+        why or escalation.post_mortem_why,
+        prevention or escalation.post_mortem_prevention,
+    )
+    if escalation.severity == Severity.CRITICAL and not (what.strip() and why.strip() and prevention.strip()):
+        raise PostMortemRequired(
+            "A critical escalation needs a post-mortem before it is closed: what happened, why, and what prevents a repeat."
+        )
+    if escalation.state != Escalation.State.RESOLVED:
+        escalation.resolved_at = now
+        tell_client(escalation, "resolved", now=now)
+    escalation.state, escalation.closed_at, escalation.resolution = Escalation.State.CLOSED, now, resolution
+    escalation.post_mortem_what, escalation.post_mortem_why, escalation.post_mortem_prevention = (
+        what,
+        why,
+        prevention,
+    )
+    escalation.save()
+    stop_timers(escalation, Deadline.Kind.ESCALATION_ACK, Deadline.Kind.ESCALATION_RESOLVE)
+    record(escalation, EscalationEvent.Kind.CLOSED, now=now, by=by, note=resolution)
+    return escalation
+
+
+# --- Timers the tick acts on ---------------------------------------------------------------------
+
+
+def acknowledge_overdue(escalation, *, now):
+    """Nobody acknowledged in time: up one tier by itself; at L3 the top tier is reminded."""
+    if escalation.state != Escalation.State.OPEN:
+        return "nothing"
+    if escalation.tier < Tier.Level.L3:
+        move_up(
+            escalation,
+            by=None,
+            reason=f"Not acknowledged by {escalation.acknowledge_by:%a %d %b %H:%M} UTC.",
+            now=now,
+        )
+        return "moved up"
+    notify_tier(
+        escalation,
+        3,
+        now=now,
+        key=f"unacknowledged:{now:%Y%m%d%H%M}",
+        subject=f"Still not acknowledged: {escalation.title}",
+        body="This escalation is at the top tier and nobody has acknowledged it.",
+    )
+    return "reminded"
+
+
+def resolve_overdue(escalation, *, now):
+    """The resolve target passed: the tier above is told (the top tier at L3)."""
+    if escalation.state not in (Escalation.State.OPEN, Escalation.State.ACKNOWLEDGED) or escalation.paused_at:
+        return "nothing"
+    above = min(escalation.tier + 1, Tier.Level.L3)
+    record(escalation, EscalationEvent.Kind.RESOLVE_OVERDUE, now=now, note=f"L{above} told.")
+    notify_tier(
+        escalation,
+        above,
+        now=now,
+        key="resolve-overdue",
+        subject=f"Not resolved in time: {escalation.title}",
+        body=f"The resolve target ({escalation.resolve_by:%a %d %b %H:%M} UTC) has passed at L{escalation.tier}.",
+    )
+    return "resolve overdue"
