@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from .autopilot import NoRecipients, send_update
+from .inbound import assign_inbound
 from .models import CadencePolicy, ChannelRule, Deadline, Message, Update
 
 
@@ -122,8 +123,24 @@ class UpdateAdmin(admin.ModelAdmin):
             self.message_user(request, f"{sent} update(s) queued for sending.", messages.SUCCESS)
 
 
+class UnmatchedInboxFilter(admin.SimpleListFilter):
+    title = "inbox"
+    parameter_name = "inbox"
+
+    def lookups(self, request, model_admin):
+        return [("unmatched", "Unmatched client mail")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unmatched":
+            return queryset.filter(direction=Message.Direction.IN, project__isnull=True)
+        return queryset
+
+
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
+    """The record of mail in and out. Only unmatched inbound mail can be edited: an admin assigns
+    it to its project, which starts the response clock as if it had matched on arrival."""
+
     list_display = [
         "subject",
         "direction",
@@ -135,8 +152,8 @@ class MessageAdmin(admin.ModelAdmin):
         "lease_expiries",
         "created_at",
     ]
-    list_filter = ["direction", "state", "kind"]
-    search_fields = ["subject", "body_text", "to_email", "provider_message_id", "project__name"]
+    list_filter = [UnmatchedInboxFilter, "direction", "state", "kind"]
+    search_fields = ["subject", "body_text", "to_email", "from_email", "provider_message_id", "project__name"]
     list_select_related = ["project__client"]
     date_hierarchy = "created_at"
     readonly_fields = [
@@ -164,6 +181,17 @@ class MessageAdmin(admin.ModelAdmin):
         "delivered_at",
     ]
     exclude = ["body_html"]
+    autocomplete_fields = ["project"]
 
     def has_add_permission(self, request):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj and obj.direction == Message.Direction.IN and obj.project_id is None:
+            return [field for field in self.readonly_fields if field != "project"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "project" in form.changed_data and obj.project_id:
+            assign_inbound(obj)

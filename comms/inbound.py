@@ -105,3 +105,18 @@ def store_client_mail(
     if project is None:
         logger.warning("Inbound mail from %s matched no project; it waits in the unmatched inbox.", sender)
     return message
+
+
+@transaction.atomic
+def assign_inbound(message):
+    """An admin put unmatched mail on its project: it counts as the client writing, and when the
+    sender is one of the client's contacts the response clock starts from its arrival."""
+    project = message.project
+    message.contact = (
+        message.contact
+        or Contact.objects.filter(client=project.client, email__iexact=message.from_email).first()
+    )
+    message.save(update_fields=["contact"])
+    if message.contact and message.contact.client_id == project.client_id:
+        record_client_message(project, at=message.created_at)
+        start_response_clock(message)

@@ -173,6 +173,12 @@ class Deadline(models.Model):
     update = models.ForeignKey(
         "Update", on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
     )
+    message = models.ForeignKey(
+        "Message", on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
+    )
+    escalation = models.ForeignKey(
+        "escalations.Escalation", on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
+    )
     checkin_day = models.PositiveSmallIntegerField(null=True, blank=True)
     due_at = models.DateTimeField(help_text="When the portal acts on it.")
     owed_at = models.DateTimeField(
