@@ -1,4 +1,5 @@
-"""Benchmark the tick: N active projects on PostgreSQL with the same 100 cadence updates due.
+"""Benchmark the tick: N active projects on PostgreSQL with the same 100 cadence updates due, then
+the same again with 100,000 open client messages and 10,000 open escalations waiting (not due).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/tick.py [N ...]
 
@@ -57,6 +58,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from comms.models import Deadline, Message, Update  # noqa: E402
 from comms.tick import run_tick  # noqa: E402
+from escalations.models import Escalation  # noqa: E402
 from portal.celery import app  # noqa: E402
 from projects.models import BusinessCalendar, Client, Contact, Project  # noqa: E402
 
@@ -67,7 +69,7 @@ FAR = NOW + dt.timedelta(days=365)
 def reset():
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE comms_message, comms_update, comms_deadline, comms_channelrule, projects_project_contacts, "
+            "TRUNCATE escalations_escalationevent, escalations_escalation, comms_message, comms_update, comms_deadline, comms_channelrule, projects_project_contacts, "
             "projects_project_team, projects_phasechange, projects_commitment, projects_decision_agreed_by, "
             "projects_decision, projects_project, projects_contact, projects_client RESTART IDENTITY CASCADE"
         )
@@ -141,10 +143,88 @@ def populate(size):
     return [project.pk for project in projects[:DUE]]
 
 
+OPEN_MESSAGES = 100_000
+OPEN_ESCALATIONS = 10_000
+WAITING_KINDS = [
+    Deadline.Kind.CADENCE_UPDATE,
+    Deadline.Kind.QUIET_CLIENT,
+    Deadline.Kind.RESPONSE_DUE,
+    Deadline.Kind.ESCALATION_ACK,
+    Deadline.Kind.ESCALATION_RESOLVE,
+]
+
+
+def add_open_work(size):
+    """Open client mail awaiting replies and open escalations, each with its (future) deadlines."""
+    owner = get_user_model().objects.get(username="bench-owner")
+    project_ids = list(Project.objects.order_by("pk").values_list("pk", flat=True)[:size])
+    messages = Message.objects.bulk_create(
+        (
+            Message(
+                project_id=project_ids[i % size],
+                direction="in",
+                kind="client_mail",
+                from_email="c@client.example",
+                to_email="reply@agency.example",
+                subject=f"Question {i}",
+                body_text="?",
+                state="received",
+                dedupe_key=f"bench-in:{i}",
+                created_at=NOW,
+                respond_by=FAR,
+            )
+            for i in range(OPEN_MESSAGES)
+        ),
+        batch_size=10000,
+    )
+    Deadline.objects.bulk_create(
+        (
+            Deadline(
+                project_id=m.project_id,
+                message=m,
+                kind=Deadline.Kind.RESPONSE_DUE,
+                due_at=FAR,
+                explanation="bench",
+            )
+            for m in messages
+        ),
+        batch_size=10000,
+    )
+    escalations = Escalation.objects.bulk_create(
+        (
+            Escalation(
+                project_id=project_ids[i % size],
+                category="scope_change",
+                severity="moderate",
+                title=f"E{i}",
+                description="bench",
+                first_responder=owner,
+                raised_at=NOW,
+                acknowledge_by=FAR,
+                resolve_by=FAR,
+                targets={},
+                path={},
+            )
+            for i in range(OPEN_ESCALATIONS)
+        ),
+        batch_size=5000,
+    )
+    Deadline.objects.bulk_create(
+        (
+            Deadline(project_id=e.project_id, escalation=e, kind=kind, due_at=FAR, explanation="bench")
+            for e in escalations
+            for kind in (Deadline.Kind.ESCALATION_ACK, Deadline.Kind.ESCALATION_RESOLVE)
+        ),
+        batch_size=10000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def make_due(project_ids):
     Update.objects.all().delete()
-    Message.objects.all().delete()
-    Deadline.objects.exclude(kind__in=[Deadline.Kind.CADENCE_UPDATE, Deadline.Kind.QUIET_CLIENT]).delete()
+    Message.objects.filter(direction="out").delete()
+    Deadline.objects.exclude(kind__in=WAITING_KINDS).delete()
     Deadline.objects.filter(project_id__in=project_ids, kind=Deadline.Kind.CADENCE_UPDATE).update(
         due_at=NOW - dt.timedelta(minutes=1), occurrence=0
     )
@@ -168,13 +248,18 @@ def main():
     app.conf.task_always_eager = False
     app.conf.broker_url = "memory://"  # the sweep wakes senders; the benchmark times the tick alone
     print(f"tick with {DUE} cadence updates due, PostgreSQL, median of {RUNS} runs")
-    print(f"{'projects':>10} {'queries':>8} {'seconds':>8} {'per item':>9}")
+    print(f"{'projects':>10} {'open work':>28} {'queries':>8} {'seconds':>8} {'per item':>9}")
     for size in SIZES:
         project_ids = populate(size)
-        queries, seconds = measure(project_ids)
-        median = statistics.median(seconds)
-        print(f"{size:>10} {max(queries):>8} {median:>8.3f} {median / DUE * 1000:>7.2f}ms")
+        report(size, "none", *measure(project_ids))
+        add_open_work(size)
+        report(size, f"{OPEN_MESSAGES:,} mails, {OPEN_ESCALATIONS:,} esc.", *measure(project_ids))
     reset()
+
+
+def report(size, open_work, queries, seconds):
+    median = statistics.median(seconds)
+    print(f"{size:>10} {open_work:>28} {max(queries):>8} {median:>8.3f} {median / DUE * 1000:>7.2f}ms")
 
 
 if __name__ == "__main__":

@@ -57,3 +57,41 @@ def test_two_ticks_at_once_draft_each_due_update_exactly_once(due_cadence_update
     assert set(
         Deadline.objects.filter(kind=Deadline.Kind.CADENCE_UPDATE).values_list("occurrence", flat=True)
     ) == {1}
+
+
+def test_two_ticks_at_once_move_each_unacknowledged_escalation_up_once(org_defaults):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks with SKIP LOCKED need PostgreSQL (CI runs this on PostgreSQL)")
+    from escalations.models import Escalation
+    from escalations.services import raise_escalation
+
+    raised_at = NOW - dt.timedelta(hours=2)
+    for i in range(10):
+        raise_escalation(
+            make_project(name=f"Escalated {i}"),
+            category="technical_failure",
+            severity="critical",
+            title=f"Outage {i}",
+            description="Down.",
+            now=raised_at,
+            internal=True,
+        )
+    start = threading.Barrier(2)
+    errors = []
+
+    def tick():
+        try:
+            start.wait()
+            run_tick(NOW)
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert set(Escalation.objects.values_list("tier", flat=True)) == {2}
