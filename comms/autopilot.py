@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -180,7 +181,7 @@ def log_decision(project, *, summary, made_in, made_at, by, agreed_by=(), awaiti
             now=now or made_at,
             send_by=send_by,
             confirms=decision,
-            decision=decision_fact(decision),
+            decision=decision_fact(decision, ZoneInfo(project.client.calendar.time_zone)),
         )
     return decision
 

@@ -1,5 +1,7 @@
 """Reads a project's record into the plain facts the draft composer works from."""
 
+from zoneinfo import ZoneInfo
+
 from django.db.models import Max, Prefetch, Q
 
 from comms import drafts
@@ -76,6 +78,7 @@ def team_person(user, role):
 def project_record(project, org, *, today, portal_url=""):
     """The plain facts of a project prefetched by `projects_for_drafting`."""
     last_sent = project.last_update_sent_at
+    zone = ZoneInfo(project.client.calendar.time_zone)
     return drafts.ProjectRecord(
         project=project.name,
         client=project.client.name,
@@ -106,7 +109,7 @@ def project_record(project, org, *, today, portal_url=""):
             )
             for c in project.commitments.all()
         ),
-        decisions=tuple(decision_fact(decision) for decision in project.decisions.all()),
+        decisions=tuple(decision_fact(decision, zone) for decision in project.decisions.all()),
         today=today,
         since=last_sent.date() if last_sent else None,
         known_limitations=project.known_limitations,
@@ -115,10 +118,11 @@ def project_record(project, org, *, today, portal_url=""):
     )
 
 
-def decision_fact(decision):
+def decision_fact(decision, zone):
+    """A decision as the client reads it: its time in their own time zone."""
     return drafts.DecisionFact(
         summary=decision.summary,
-        made_at=decision.made_at,
+        made_at=decision.made_at.astimezone(zone),
         made_in=decision.made_in,
         agreed_by=tuple(contact.name for contact in decision.agreed_by.all()),
         awaiting_client=decision.awaiting_client,

@@ -170,7 +170,12 @@ def test_an_admin_assigns_unmatched_mail_to_its_project_and_the_response_clock_s
     Message.objects.filter(direction="in").update(project=None, contact=None)  # as if it had matched nothing
     message = Message.objects.get(direction="in")
     page = url("admin:comms_message_change", args=[message.pk])
-    assert admin_client.get(url("admin:comms_message_changelist") + "?inbox=unmatched").context["cl"].result_count == 1
+    assert (
+        admin_client.get(url("admin:comms_message_changelist") + "?inbox=unmatched")
+        .context["cl"]
+        .result_count
+        == 1
+    )
     response = admin_client.post(page, {"project": project.pk})
     assert response.status_code == 302
     message.refresh_from_db()
