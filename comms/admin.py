@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from .autopilot import NoRecipients, send_update
 from .inbound import assign_inbound
-from .models import CadencePolicy, ChannelRule, Deadline, Message, Update
+from .models import CadencePolicy, ChannelRule, Deadline, MalformedWebhook, Message, Update
 
 
 class DefaultOrProjectFilter(admin.SimpleListFilter):
@@ -195,3 +195,13 @@ class MessageAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "project" in form.changed_data and obj.project_id:
             assign_inbound(obj)
+
+
+@admin.register(MalformedWebhook)
+class MalformedWebhookAdmin(admin.ModelAdmin):
+    list_display = ["provider", "received_at", "error"]
+    list_filter = ["provider"]
+    readonly_fields = ["provider", "body", "error", "received_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -381,3 +381,19 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_direction_display()}: {self.subject} → {self.to_email}"
+
+
+class MalformedWebhook(models.Model):
+    """A provider's webhook call that passed the secret but could not be read: kept as it came,
+    so nothing a client wrote is lost and the cause can be found."""
+
+    provider = models.CharField(max_length=40)
+    body = models.TextField()
+    error = models.TextField()
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.provider} at {self.received_at:%Y-%m-%d %H:%M}: {self.error[:80]}"

@@ -1,9 +1,13 @@
 """Root URLs: team sign-in, Django admin and the health check."""
 
+from anymail.webhooks.mailgun import MailgunInboundWebhookView
+from anymail.webhooks.postmark import PostmarkInboundWebhookView
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from comms.webhooks import keeping_malformed
 
 from .health import healthz
 
@@ -19,6 +23,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    # Provider webhooks (delivery tracking), refused without ANYMAIL_WEBHOOK_SECRET's basic auth.
+    # Provider webhooks (inbound mail, delivery tracking), refused without ANYMAIL_WEBHOOK_SECRET's
+    # basic auth. The inbound ones are wrapped to keep a payload Anymail cannot parse.
+    path("anymail/postmark/inbound/", keeping_malformed(PostmarkInboundWebhookView, "postmark")),
+    path("anymail/mailgun/inbound/", keeping_malformed(MailgunInboundWebhookView, "mailgun")),
     path("anymail/", include("anymail.urls")),
 ]

@@ -181,3 +181,26 @@ def test_an_admin_assigns_unmatched_mail_to_its_project_and_the_response_clock_s
     message.refresh_from_db()
     assert (message.project, message.contact.name) == (project, "Dana Brooks")
     assert message.respond_by is not None
+
+
+@pytest.mark.parametrize("body", ["{not json", '{"Subject": 1}', "[]"])
+def test_a_malformed_payload_gets_a_400_with_a_message_and_is_kept_for_inspection(client, body):
+    from comms.models import MalformedWebhook
+
+    response = client.post(
+        reverse("anymail:postmark_inbound_webhook"), data=body, content_type="application/json", **AUTH
+    )
+    assert response.status_code == 400
+    assert "kept for inspection" in response.json()["error"]
+    assert MalformedWebhook.objects.get().body == body
+    assert not Message.objects.exists()
+
+
+def test_a_malformed_payload_without_the_secret_is_refused_and_not_kept(client):
+    from comms.models import MalformedWebhook
+
+    response = client.post(
+        reverse("anymail:postmark_inbound_webhook"), data="{not json", content_type="application/json"
+    )
+    assert response.status_code in (400, 401, 403)
+    assert not MalformedWebhook.objects.exists()
