@@ -147,7 +147,16 @@ class TierOverrideInline(admin.TabularInline):
 class CommitmentInline(admin.TabularInline):
     model = Commitment
     extra = 0
-    fields = ["description", "due_on", "status", "progress", "in_scope", "done_on"]
+    fields = [
+        "description",
+        "due_on",
+        "status",
+        "progress",
+        "in_scope",
+        "done_on",
+        "waiting_for",
+        "waiting_since",
+    ]
 
 
 class PhaseChangeInline(admin.TabularInline):
@@ -250,7 +259,16 @@ class DecisionAdmin(admin.ModelAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(admin.ModelAdmin):
-    list_display = ["description", "project", "due_on", "status", "progress", "in_scope", "done_on"]
+    list_display = [
+        "description",
+        "project",
+        "due_on",
+        "status",
+        "progress",
+        "in_scope",
+        "done_on",
+        "waiting_for",
+    ]
     list_filter = ["status", "in_scope", "project__client"]
     search_fields = ["description", "project__name"]
     list_select_related = ["project__client"]

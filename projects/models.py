@@ -387,6 +387,12 @@ class Commitment(models.Model):
     recovery_plan = models.TextField(
         blank=True, help_text="When it is late: how it will be put right, said to the client."
     )
+    waiting_for = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the team is waiting for from the client before it can go on.",
+    )
+    waiting_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -399,6 +405,12 @@ class Commitment(models.Model):
                 violation_error_message="A done commitment needs its done date, and only a done one has one.",
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="commitment_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(waiting_for="", waiting_since__isnull=True)
+                | (~Q(waiting_for="") & Q(waiting_since__isnull=False)),
+                name="commitment_waiting_has_what_and_since",
+                violation_error_message="Say what is awaited from the client, and since when.",
+            ),
         ]
 
     def __str__(self):

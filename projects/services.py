@@ -54,3 +54,14 @@ def change_phase(project, *, to, by, note="", at=None):
     project.save(update_fields=["phase"])
     on_phase_changed(project, change, now=change.changed_at)
     return change
+
+
+@transaction.atomic
+def wait_on_client_for(commitment, *, what, now):
+    """Mark a promise as held up by the client (a sign-off, an answer, access), or clear it with
+    an empty `what`; updates and the portal then say honestly whose move it is."""
+    commitment.waiting_for = what.strip()
+    commitment.waiting_since = now if commitment.waiting_for else None
+    commitment.full_clean()
+    commitment.save(update_fields=["waiting_for", "waiting_since"])
+    return commitment

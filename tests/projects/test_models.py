@@ -104,3 +104,21 @@ def test_commitment_is_overdue_only_while_open_and_past_its_date():
     assert not late.is_overdue(datetime.date(2026, 5, 1))
     late.status = Commitment.Status.DROPPED
     assert not late.is_overdue(datetime.date(2026, 5, 2))
+
+
+def test_a_commitment_waiting_on_the_client_says_what_and_since_when():
+    from projects.services import wait_on_client_for
+
+    project = make_project()
+    promise = Commitment.objects.create(
+        project=project, description="Go live", due_on=datetime.date(2026, 5, 1)
+    )
+    at = datetime.datetime(2026, 4, 20, 9, tzinfo=datetime.UTC)
+    wait_on_client_for(promise, what="DNS access from their IT team", now=at)
+    promise.refresh_from_db()
+    assert (promise.waiting_for, promise.waiting_since) == ("DNS access from their IT team", at)
+    wait_on_client_for(promise, what="", now=at)
+    promise.refresh_from_db()
+    assert (promise.waiting_for, promise.waiting_since) == ("", None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Commitment.objects.filter(pk=promise.pk).update(waiting_for="Something")
