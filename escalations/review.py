@@ -1,0 +1,144 @@
+"""The periodic escalation review: what was raised, for whom, how fast it was handled, which
+categories recur per client, and how well client mail was answered on time. Reads only."""
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+
+from comms.models import Message
+from escalations.models import Category, Escalation, Severity
+
+RECURS_AT = 2
+"""A category raised this many times for one client in the period is recurring."""
+
+
+@dataclass(frozen=True)
+class ResponseSla:
+    """Inbound client mail received in the period, measured against its response deadline."""
+
+    met: int
+    breached: int
+    open: int
+    compliance_percent: float | None
+    median_first_response: dt.timedelta | None
+
+
+@dataclass(frozen=True)
+class Review:
+    """Escalations raised in [since, until). Count dicts are keyed by display label (client name for
+    clients), most frequent first (severity: most severe first), zero counts left out."""
+
+    since: dt.datetime
+    until: dt.datetime
+    total: int
+    by_category: dict[str, int]
+    by_client: dict[str, int]
+    by_severity: dict[str, int]
+    recurring: dict[str, list[tuple[str, int]]]
+    median_to_acknowledge: dt.timedelta | None
+    median_to_resolve: dt.timedelta | None
+    response_sla: ResponseSla
+
+
+def review(since: dt.datetime, until: dt.datetime) -> Review:
+    """The review of the period [since, until), in four queries whatever the number of rows."""
+    raised = Escalation.objects.filter(raised_at__gte=since, raised_at__lt=until)
+    groups = (
+        raised.order_by().values("project__client__name", "category", "severity").annotate(count=Count("id"))
+    )
+    by_category, by_client, by_severity = Counter(), Counter(), Counter()
+    per_client_category = defaultdict(Counter)
+    for group in groups:
+        client, category = group["project__client__name"], Category(group["category"]).label
+        by_category[category] += group["count"]
+        by_client[client] += group["count"]
+        by_severity[group["severity"]] += group["count"]
+        per_client_category[client][category] += group["count"]
+
+    timings = raised.filter(Q(acknowledged_at__isnull=False) | Q(resolved_at__isnull=False)).values_list(
+        "raised_at", "acknowledged_at", "resolved_at"
+    )
+    to_acknowledge, to_resolve = [], []
+    for raised_at, acknowledged_at, resolved_at in timings:
+        if acknowledged_at is not None:
+            to_acknowledge.append(acknowledged_at - raised_at)
+        if resolved_at is not None:
+            to_resolve.append(resolved_at - raised_at)
+
+    return Review(
+        since=since,
+        until=until,
+        total=sum(by_client.values()),
+        by_category=most_frequent_first(by_category),
+        by_client=most_frequent_first(by_client),
+        by_severity={
+            severity.label: by_severity[severity.value]
+            for severity in reversed(Severity)
+            if by_severity[severity.value]
+        },
+        recurring=recurring(per_client_category),
+        median_to_acknowledge=median(to_acknowledge),
+        median_to_resolve=median(to_resolve),
+        response_sla=response_sla(since, until),
+    )
+
+
+def response_sla(since: dt.datetime, until: dt.datetime) -> ResponseSla:
+    """Client mail received in [since, until) that had a response deadline. Mail still unanswered
+    is breached once its deadline is before `until`, and open otherwise."""
+    received = Message.objects.filter(
+        direction=Message.Direction.IN,
+        respond_by__isnull=False,
+        created_at__gte=since,
+        created_at__lt=until,
+    )
+    unanswered = Q(responded_at__isnull=True)
+    counts = received.aggregate(
+        met=Count("id", filter=Q(responded_at__lte=F("respond_by"))),
+        breached=Count(
+            "id", filter=Q(responded_at__gt=F("respond_by")) | (unanswered & Q(respond_by__lt=until))
+        ),
+        open=Count("id", filter=unanswered & Q(respond_by__gte=until)),
+    )
+    first_responses = [
+        responded_at - created_at
+        for created_at, responded_at in received.filter(responded_at__isnull=False).values_list(
+            "created_at", "responded_at"
+        )
+    ]
+    measured = counts["met"] + counts["breached"]
+    return ResponseSla(
+        met=counts["met"],
+        breached=counts["breached"],
+        open=counts["open"],
+        compliance_percent=100 * counts["met"] / measured if measured else None,
+        median_first_response=median(first_responses),
+    )
+
+
+def recurring(per_client_category: dict[str, Counter]) -> dict[str, list[tuple[str, int]]]:
+    """Per client (by name), the categories raised at least RECURS_AT times, most frequent first."""
+    found = {}
+    for client, categories in sorted(per_client_category.items()):
+        repeated = [
+            (category, count)
+            for category, count in most_frequent_first(categories).items()
+            if count >= RECURS_AT
+        ]
+        if repeated:
+            found[client] = repeated
+    return found
+
+
+def most_frequent_first(counts: Counter) -> dict[str, int]:
+    """Non-zero counts, largest first; ties in alphabetical order so the report reads the same each run."""
+    return {
+        label: count for label, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])) if count
+    }
+
+
+def median(durations: list[dt.timedelta]) -> dt.timedelta | None:
+    return statistics.median(durations) if durations else None
