@@ -1,12 +1,19 @@
 """Admin for the org's escalation path: tiers, targets per severity, routes per category."""
 
+import datetime as dt
+
 from django.contrib import admin, messages
+from django.core.management import CommandError
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 
 from comms.admin import DefaultOrProjectFilter
 
 from . import services
+from .management.commands.escalation_review import parse_day
 from .models import CategoryRoute, Escalation, EscalationEvent, SeverityTarget, Tier
+from .review import report_lines, review
 
 
 @admin.register(Tier)
@@ -97,8 +104,41 @@ class EscalationAdmin(admin.ModelAdmin):
     inlines = [EscalationEventInline]
     actions = ["acknowledge", "move_up", "close"]
 
+    change_list_template = "admin/escalations/escalation_changelist.html"
+
     def has_add_permission(self, request):
         return False  # raised from the dashboard, the API or the tick, which route and notify
+
+    def get_urls(self):
+        review_url = path("review/", self.admin_site.admin_view(self.review_view), name="escalations_review")
+        return [review_url, *super().get_urls()]
+
+    def review_view(self, request):
+        """The periodic review: ?since=YYYY-MM-DD&until=YYYY-MM-DD, the last 30 days by default."""
+        until = timezone.now()
+        since = until - dt.timedelta(days=30)
+        error = ""
+        try:
+            if request.GET.get("since"):
+                since = parse_day(request.GET["since"], "The start date")
+            if request.GET.get("until"):
+                until = parse_day(request.GET["until"], "The end date")
+            if since >= until:
+                raise ValueError("The start of the period must be before its end.")
+        except (ValueError, CommandError) as problem:
+            error = str(problem)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Escalation review",
+            "opts": self.model._meta,
+            "error": error,
+            "since": since.date().isoformat(),
+            "until": until.date().isoformat(),
+            "report": "" if error else "\n".join(report_lines(review(since, until))),
+        }
+        return TemplateResponse(
+            request, "admin/escalations/review.html", context, status=400 if error else 200
+        )
 
     def run(self, request, queryset, step, done):
         changed = 0

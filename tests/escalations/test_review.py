@@ -217,3 +217,13 @@ def test_command_refuses_a_date_that_is_not_year_month_day():
 def test_command_refuses_a_period_that_ends_before_it_starts():
     with pytest.raises(CommandError, match="must be before --until"):
         call_command("escalation_review", "--since", "2026-04-01", "--until", "2026-03-01")
+
+
+def test_the_review_is_in_admin_for_a_chosen_period_and_a_bad_date_is_explained(admin_client):
+    page = admin_client.get("/admin/escalations/escalation/review/?since=2026-03-01&until=2026-04-01")
+    assert page.status_code == 200
+    assert "Response SLA:" in page.content.decode()
+    bad = admin_client.get("/admin/escalations/escalation/review/?since=01/03/2026")
+    assert bad.status_code == 400
+    assert "The start date must be a date such as 2026-03-01" in bad.content.decode()
+    assert "Review report" in admin_client.get("/admin/escalations/escalation/").content.decode()
