@@ -374,3 +374,28 @@ def send_update(update, *, by, now):
     if update.kind not in {"phase_notice", "decision_confirmation", "quiet_client_nudge"}:
         schedule_cadence(update.project, last=now, clocks=clocks)
     return messages
+
+
+class StaleDraft(Exception):
+    """Someone else saved the draft since it was loaded; nothing was overwritten."""
+
+
+@transaction.atomic
+def edit_draft(update, *, revision, subject, status_line, rag, executive_body, technical_body):
+    """Save the owner's edits if nobody saved in between (compare-and-set on the revision)."""
+    changed = Update.objects.filter(
+        pk=update.pk, revision=revision, state__in=[Update.State.DRAFT, Update.State.OVERDUE]
+    ).update(
+        subject=subject,
+        status_line=status_line,
+        rag=rag,
+        executive_body=executive_body,
+        technical_body=technical_body,
+        revision=revision + 1,
+    )
+    if not changed:
+        raise StaleDraft(
+            "Someone else changed or sent this draft while you were editing it. Reload to see it."
+        )
+    update.refresh_from_db()
+    return update

@@ -246,6 +246,9 @@ class Update(models.Model):
     status_line = models.CharField(max_length=300)
     rag = models.CharField(max_length=5, choices=[("green", "Green"), ("amber", "Amber"), ("red", "Red")])
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Counts edits, so two people editing one draft cannot overwrite each other."
+    )
     urgent = models.BooleanField(default=False)
     source = models.ForeignKey(
         Deadline,

@@ -1,4 +1,4 @@
-"""Root URLs: team sign-in, Django admin and the health check."""
+"""Root URLs: the lead dashboard, team sign-in, Django admin, provider webhooks, the health check."""
 
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
 from anymail.webhooks.postmark import PostmarkInboundWebhookView
@@ -16,7 +16,7 @@ admin.site.site_title = "Portal admin"
 admin.site.index_title = "Organisation settings and records"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+    path("", include("projects.urls")),
     # One sign-in page for the whole team: admin's own login form forwards to it.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

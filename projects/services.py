@@ -6,7 +6,7 @@ from django.utils import timezone
 from comms.autopilot import ensure_morning_digest, on_phase_changed
 from comms.plan import copy_default_channel_rules
 
-from .models import PhaseChange, Project
+from .models import Commitment, PhaseChange, Project
 
 
 class PhaseUnchanged(ValueError):
@@ -64,4 +64,20 @@ def wait_on_client_for(commitment, *, what, now):
     commitment.waiting_since = now if commitment.waiting_for else None
     commitment.full_clean()
     commitment.save(update_fields=["waiting_for", "waiting_since"])
+    return commitment
+
+
+@transaction.atomic
+def add_commitment(project, *, description, due_on, in_scope=True):
+    commitment = Commitment(project=project, description=description, due_on=due_on, in_scope=in_scope)
+    commitment.full_clean()
+    commitment.save()
+    return commitment
+
+
+@transaction.atomic
+def complete_commitment(commitment, *, on):
+    commitment.status, commitment.done_on, commitment.progress = Commitment.Status.DONE, on, 100
+    commitment.waiting_for, commitment.waiting_since = "", None
+    commitment.save(update_fields=["status", "done_on", "progress", "waiting_for", "waiting_since"])
     return commitment

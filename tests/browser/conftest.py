@@ -36,7 +36,14 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh page; any Content-Security-Policy violation it reports fails the test."""
     context = browser.new_context()
     page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and violations.append(message.text),
+    )
     yield page
     context.close()
+    assert not violations, violations

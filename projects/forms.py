@@ -1,0 +1,105 @@
+"""Forms of the lead's dashboard: each validates one action and says what is wrong next to the field."""
+
+from django import forms
+
+from comms.models import Update
+from escalations.models import Category, Severity
+from projects.models import Commitment, Decision, Phase
+
+
+class PortfolioFilter(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    phase = forms.ChoiceField(required=False, choices=[("", "Active phases"), *Phase.choices])
+    client = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    health = forms.ChoiceField(
+        required=False, choices=[("", "Any health"), ("red", "Red"), ("amber", "Amber"), ("green", "Green")]
+    )
+
+    def __init__(self, *args, owners=(), clients=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [
+            ("", "Any owner"),
+            *[(u.pk, u.get_full_name() or u.username) for u in owners],
+        ]
+        self.fields["client"].choices = [("", "Any client"), *[(c.pk, c.name) for c in clients]]
+
+
+class DraftForm(forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Update
+        fields = ["subject", "status_line", "rag", "executive_body", "technical_body"]
+        widgets = {
+            "executive_body": forms.Textarea(attrs={"rows": 5}),
+            "technical_body": forms.Textarea(attrs={"rows": 12}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("revision") != self.instance.revision:
+            raise forms.ValidationError(
+                "Someone else changed this draft while you were editing it. Reload to see their version."
+            )
+        return cleaned
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["summary", "made_in", "made_at", "agreed_by", "awaiting_client"]
+        widgets = {
+            "made_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "made_in": "Where it was made",
+            "agreed_by": "Who agreed",
+            "awaiting_client": "The client still has to decide",
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_by"].queryset = project.contacts.all()
+        self.fields["agreed_by"].required = False
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["description", "due_on", "in_scope"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class PhaseForm(forms.Form):
+    to = forms.ChoiceField(choices=Phase.choices, label="Move to")
+    note = forms.CharField(
+        required=False, max_length=300, help_text="Said in the one-line notice to the client."
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_to(self):
+        if self.cleaned_data["to"] == self.project.phase:
+            raise forms.ValidationError(f"The project is already in {self.project.get_phase_display()}.")
+        return self.cleaned_data["to"]
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Your reply")
+
+
+class EscalationForm(forms.Form):
+    category = forms.ChoiceField(choices=[c for c in Category.choices if c[0] != Category.UNANSWERED_MAIL])
+    severity = forms.ChoiceField(choices=Severity.choices)
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    documentation = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Links, and what has been tried so far.",
+    )
+    internal = forms.BooleanField(required=False, help_text="Internal: the client is not told.")

@@ -1,0 +1,80 @@
+"""A project's communication health: red, amber or green, with the reasons in words. Pure rules
+over plain facts, so the dashboard, the digest and the portal can all say the same thing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+CLOSE_TO_DEADLINE = dt.timedelta(hours=1)
+RANK = {"green": 0, "amber": 1, "red": 2}
+
+
+@dataclass(frozen=True)
+class HealthFacts:
+    now: dt.datetime
+    overdue_drafts: int = 0
+    drafts_waiting: int = 0
+    unanswered_mails: int = 0
+    next_response_due: dt.datetime | None = None
+    unconfirmed_decisions: int = 0
+    open_escalations: dict[str, int] = field(default_factory=dict)  # severity → count
+    client_silence: str = "on_time"  # on_time | late | overdue
+    overdue_commitments: int = 0
+
+
+@dataclass(frozen=True)
+class Health:
+    rag: str
+    reasons: tuple[str, ...]
+
+    @property
+    def rank(self):
+        return RANK[self.rag]
+
+
+def assess(facts: HealthFacts) -> Health:
+    """Red: the client is already let down (a breached reply, an overdue update, a critical
+    escalation, a client silent too long, promises slipping). Amber: it is about to happen.
+    Green: nothing needs the lead today."""
+    red, amber = [], []
+    if facts.next_response_due is not None:
+        left = facts.next_response_due - facts.now
+        if left <= dt.timedelta(0):
+            red.append(f"client email unanswered past its deadline ({facts.unanswered_mails} waiting)")
+        elif left <= CLOSE_TO_DEADLINE:
+            amber.append(f"client email due in {minutes(left)}")
+    if facts.overdue_drafts:
+        red.append(f"{plural(facts.overdue_drafts, 'update')} overdue")
+    critical = facts.open_escalations.get("critical", 0)
+    others = sum(count for severity, count in facts.open_escalations.items() if severity != "critical")
+    if critical:
+        red.append(f"{plural(critical, 'critical escalation')} open")
+    if others:
+        amber.append(f"{plural(others, 'escalation')} open")
+    if facts.client_silence == "overdue":
+        red.append("client silent too long")
+    elif facts.client_silence == "late":
+        amber.append("client gone quiet")
+    if facts.overdue_commitments > 1:
+        red.append(f"{facts.overdue_commitments} promises overdue")
+    elif facts.overdue_commitments == 1:
+        amber.append("1 promise overdue")
+    if facts.unconfirmed_decisions:
+        amber.append(f"{plural(facts.unconfirmed_decisions, 'decision')} not confirmed in writing")
+    if facts.drafts_waiting:
+        amber.append(f"{plural(facts.drafts_waiting, 'draft')} waiting for review")
+    if red:
+        return Health("red", tuple(red + amber))
+    if amber:
+        return Health("amber", tuple(amber))
+    return Health("green", ("on track",))
+
+
+def plural(count, noun):
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def minutes(span: dt.timedelta) -> str:
+    total = max(1, int(span.total_seconds() // 60))
+    return f"{total} min" if total < 60 else f"{total // 60} h {total % 60:02d} min"

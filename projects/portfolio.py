@@ -1,0 +1,105 @@
+"""Reads for the lead's portfolio: the projects a user may see, each with the facts its health is
+judged on, in one query however many projects there are."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from comms.models import Deadline, Message, Update
+from escalations.models import Escalation
+from projects.health import HealthFacts, assess
+from projects.models import Commitment, Decision, Phase, Project
+
+
+def visible_to(user):
+    """Admins see every project; a lead sees those they own, lead or work on."""
+    projects = Project.objects.all()
+    if not user.is_superuser:
+        projects = projects.filter(Q(owner=user) | Q(lead=user) | Q(team=user)).distinct()
+    return projects
+
+
+def count(queryset):
+    """A correlated count per project row, without the row multiplication of joined Counts."""
+    counted = (
+        queryset.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def first(queryset, field):
+    return Subquery(queryset.filter(project=OuterRef("pk")).order_by(field).values(field)[:1])
+
+
+def with_health_facts(projects, *, today):
+    open_escalations = Escalation.objects.filter(state__in=["open", "acknowledged"])
+    unanswered = Message.objects.filter(direction="in", respond_by__isnull=False, responded_at__isnull=True)
+    return projects.select_related("client", "owner").annotate(
+        overdue_drafts=count(Update.objects.filter(state=Update.State.OVERDUE)),
+        drafts_waiting=count(Update.objects.filter(state=Update.State.DRAFT)),
+        unanswered_mails=count(unanswered),
+        next_response_due=first(unanswered, "respond_by"),
+        unconfirmed_decisions=count(
+            Decision.objects.filter(
+                made_in__in=Decision.VOICE_VENUES, confirmed_at__isnull=True, awaiting_client=False
+            )
+        ),
+        critical_escalations=count(open_escalations.filter(severity="critical")),
+        moderate_escalations=count(open_escalations.filter(severity="moderate")),
+        minor_escalations=count(open_escalations.filter(severity="minor")),
+        overdue_commitments=count(Commitment.objects.filter(status=Commitment.Status.OPEN, due_on__lt=today)),
+        next_update_owed=first(
+            Deadline.objects.filter(kind=Deadline.Kind.CADENCE_UPDATE, is_active=True), "owed_at"
+        ),
+    )
+
+
+def health_of(project, *, now):
+    return assess(
+        HealthFacts(
+            now=now,
+            overdue_drafts=project.overdue_drafts,
+            drafts_waiting=project.drafts_waiting,
+            unanswered_mails=project.unanswered_mails,
+            next_response_due=project.next_response_due,
+            unconfirmed_decisions=project.unconfirmed_decisions,
+            open_escalations={
+                "critical": project.critical_escalations,
+                "moderate": project.moderate_escalations,
+                "minor": project.minor_escalations,
+            },
+            client_silence=project.client_silence,
+            overdue_commitments=project.overdue_commitments,
+        )
+    )
+
+
+def portfolio(user, *, now, owner=None, phase=None, client=None, health=None, search=""):
+    """Rows for the portfolio page, at-risk first, each with its health attached."""
+    projects = visible_to(user)
+    projects = projects.filter(phase=phase) if phase else projects.exclude(phase=Phase.CLOSED)
+    if owner:
+        projects = projects.filter(owner_id=owner)
+    if client:
+        projects = projects.filter(client_id=client)
+    if search:
+        projects = projects.filter(Q(name__icontains=search) | Q(client__name__icontains=search))
+    rows = list(with_health_facts(projects, today=now.date()))
+    for project in rows:
+        project.health = health_of(project, now=now)
+    if health:
+        rows = [project for project in rows if project.health.rag == health]
+    rows.sort(
+        key=lambda p: (
+            -p.health.rank,
+            p.next_response_due or now.max.replace(tzinfo=now.tzinfo),
+            p.client.name,
+            p.name,
+        )
+    )
+    return rows

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from projects import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.portfolio_page, name="portfolio"),
+    path("projects/<int:pk>/", views.project_page, name="project"),
+    path("projects/<int:pk>/drafts/<int:update_pk>/", views.save_draft, name="save_draft"),
+    path("projects/<int:pk>/decisions/", views.log_decision_view, name="log_decision"),
+    path("projects/<int:pk>/commitments/", views.add_commitment_view, name="add_commitment"),
+    path(
+        "projects/<int:pk>/commitments/<int:commitment_pk>/done/",
+        views.complete_commitment_view,
+        name="complete_commitment",
+    ),
+    path("projects/<int:pk>/phase/", views.change_phase_view, name="change_phase"),
+    path("projects/<int:pk>/mail/<int:message_pk>/reply/", views.reply_view, name="reply"),
+    path("projects/<int:pk>/escalations/", views.raise_escalation_view, name="raise_escalation"),
+    path(
+        "projects/<int:pk>/escalations/<int:escalation_pk>/acknowledge/",
+        views.acknowledge_escalation_view,
+        name="acknowledge_escalation",
+    ),
+]

@@ -1,0 +1,267 @@
+"""The lead's dashboard: the portfolio, and the project page where all client communication work
+is done. Views parse a form, call a service, and redirect or re-render with the errors."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from comms.autopilot import NoRecipients, StaleDraft, edit_draft, log_decision, send_update
+from comms.calendars import Clocks
+from comms.models import ChannelRule, Message, Update
+from comms.record import OrgPlan, describe_cadence, person_name, record_entries
+from comms.responses import reply_to_client
+from escalations import services as escalation_services
+from escalations.models import Escalation, Tier
+from projects.forms import (
+    CommitmentForm,
+    DecisionForm,
+    DraftForm,
+    EscalationForm,
+    PhaseForm,
+    PortfolioFilter,
+    ReplyForm,
+)
+from projects.models import Client, Commitment, Phase
+from projects.portfolio import health_of, portfolio, visible_to, with_health_facts
+from projects.services import add_commitment, change_phase, complete_commitment
+
+TIMELINE_KINDS = [
+    ("", "Everything"),
+    ("message", "Messages"),
+    ("update", "Updates"),
+    ("decision", "Decisions"),
+    ("commitment", "Commitments"),
+    ("phase_change", "Phase changes"),
+]
+
+
+def team_time():
+    """Times on the dashboard read in the team's own zone."""
+    timezone.activate(ZoneInfo(Clocks().team_default_calendar().time_zone))
+
+
+@login_required
+@require_GET
+def portfolio_page(request):
+    team_time()
+    now = timezone.now()
+    visible = visible_to(request.user)
+    filters = PortfolioFilter(
+        request.GET or None,
+        owners=get_user_model().objects.filter(projects_owned__in=visible).distinct().order_by("first_name"),
+        clients=Client.objects.filter(projects__in=visible).distinct(),
+    )
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    rows = portfolio(
+        request.user,
+        now=now,
+        owner=chosen.get("owner"),
+        phase=chosen.get("phase"),
+        client=chosen.get("client"),
+        health=chosen.get("health"),
+        search=chosen.get("q", ""),
+    )
+    return render(request, "dashboard/portfolio.html", {"rows": rows, "filters": filters, "now": now})
+
+
+def project_for(request, pk):
+    """A project the user works on; any other gives 404, so its existence is not revealed."""
+    return get_object_or_404(
+        visible_to(request.user).select_related("client__calendar", "owner", "lead"), pk=pk
+    )
+
+
+@login_required
+@require_GET
+def project_page(request, pk):
+    return render_project(request, project_for(request, pk))
+
+
+def render_project(request, project, *, status=200, **forms):
+    team_time()
+    now = timezone.now()
+    facts = with_health_facts(visible_to(request.user).filter(pk=project.pk), today=now.date()).get()
+    org = OrgPlan()
+    kind, query = request.GET.get("kind", ""), request.GET.get("q", "").strip()
+    entries = [
+        entry
+        for entry in record_entries(project)
+        if entry["kind"].startswith(kind)
+        and (not query or query.lower() in f"{entry['title']} {entry['detail']}".lower())
+    ]
+    drafts = list(
+        project.updates.filter(state__in=[Update.State.DRAFT, Update.State.OVERDUE]).order_by("send_by")
+    )
+    waiting = list(
+        project.messages.filter(
+            direction=Message.Direction.IN, respond_by__isnull=False, responded_at__isnull=True
+        )
+        .select_related("contact")
+        .order_by("respond_by")
+    )
+    context = {
+        "project": project,
+        "health": health_of(facts, now=now),
+        "now": now,
+        "contacts": project.contacts.all(),
+        "channel_rules": ChannelRule.objects.filter(project=project).order_by("message_type"),
+        "cadence": [
+            (label, describe_cadence(org.cadence_for(project, phase)))
+            for phase, label in Phase.choices
+            if phase != Phase.CLOSED
+        ],
+        "tiers": [
+            (tier, [person_name(user) for user in tier.responders(project)])
+            for tier in Tier.path_for(project)
+        ],
+        "deadlines": project.deadlines.filter(is_active=True).order_by("due_at")[:20],
+        "drafts": [
+            (
+                draft,
+                forms.get(f"draft_{draft.pk}")
+                or DraftForm(instance=draft, initial={"revision": draft.revision}),
+            )
+            for draft in drafts
+        ],
+        "waiting": [(message, forms.get(f"reply_{message.pk}") or ReplyForm()) for message in waiting],
+        "commitments": project.commitments.all(),
+        "escalations": project.escalations.exclude(state=Escalation.State.CLOSED).select_related(
+            "first_responder"
+        ),
+        "entries": entries,
+        "timeline_kinds": TIMELINE_KINDS,
+        "kind": kind,
+        "query": query,
+        "decision_form": forms.get("decision") or DecisionForm(project=project),
+        "commitment_form": forms.get("commitment") or CommitmentForm(),
+        "phase_form": forms.get("phase") or PhaseForm(project=project),
+        "escalation_form": forms.get("escalation") or EscalationForm(),
+    }
+    return render(request, "dashboard/project.html", context, status=status)
+
+
+def done(request, project, text):
+    messages.success(request, text)
+    return redirect("dashboard:project", pk=project.pk)
+
+
+@login_required
+@require_POST
+def save_draft(request, pk, update_pk):
+    project = project_for(request, pk)
+    update = get_object_or_404(project.updates, pk=update_pk)
+    form = DraftForm(request.POST, instance=update)
+    if not form.is_valid():
+        return render_project(request, project, status=400, **{f"draft_{update.pk}": form})
+    try:
+        edit_draft(update, **form.cleaned_data)
+    except StaleDraft as problem:
+        form.add_error(None, str(problem))
+        return render_project(request, project, status=409, **{f"draft_{update.pk}": form})
+    if "send" in request.POST:
+        try:
+            send_update(update, by=request.user, now=timezone.now())
+        except NoRecipients as problem:
+            messages.error(request, str(problem))
+            return redirect("dashboard:project", pk=project.pk)
+        return done(request, project, f"“{update.subject}” is on its way to the client.")
+    return done(request, project, "Draft saved.")
+
+
+@login_required
+@require_POST
+def log_decision_view(request, pk):
+    project = project_for(request, pk)
+    form = DecisionForm(request.POST, project=project)
+    if not form.is_valid():
+        return render_project(request, project, status=400, decision=form)
+    data = form.cleaned_data
+    decision = log_decision(
+        project,
+        summary=data["summary"],
+        made_in=data["made_in"],
+        made_at=data["made_at"],
+        by=request.user,
+        agreed_by=data["agreed_by"],
+        awaiting_client=data["awaiting_client"],
+        now=timezone.now(),
+    )
+    if decision.confirmations.exists():
+        return done(request, project, "Decision logged; its written confirmation is drafted below.")
+    return done(request, project, "Decision logged.")
+
+
+@login_required
+@require_POST
+def add_commitment_view(request, pk):
+    project = project_for(request, pk)
+    form = CommitmentForm(request.POST)
+    if not form.is_valid():
+        return render_project(request, project, status=400, commitment=form)
+    add_commitment(project, **form.cleaned_data)
+    return done(request, project, "Commitment added; updates will restate it until it is done.")
+
+
+@login_required
+@require_POST
+def complete_commitment_view(request, pk, commitment_pk):
+    project = project_for(request, pk)
+    commitment = get_object_or_404(project.commitments, pk=commitment_pk, status=Commitment.Status.OPEN)
+    complete_commitment(commitment, on=timezone.localdate())
+    return done(request, project, f"“{commitment.description}” is done.")
+
+
+@login_required
+@require_POST
+def change_phase_view(request, pk):
+    project = project_for(request, pk)
+    form = PhaseForm(request.POST, project=project)
+    if not form.is_valid():
+        return render_project(request, project, status=400, phase=form)
+    change_phase(project, to=form.cleaned_data["to"], by=request.user, note=form.cleaned_data["note"])
+    return done(request, project, "Phase changed; the one-line notice to the client is drafted below.")
+
+
+@login_required
+@require_POST
+def reply_view(request, pk, message_pk):
+    project = project_for(request, pk)
+    message = get_object_or_404(project.messages, pk=message_pk, direction=Message.Direction.IN)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return render_project(request, project, status=400, **{f"reply_{message.pk}": form})
+    reply_to_client(message, by=request.user, body=form.cleaned_data["body"], now=timezone.now())
+    return done(request, project, f"Reply sent to {message.from_email}.")
+
+
+@login_required
+@require_POST
+def raise_escalation_view(request, pk):
+    project = project_for(request, pk)
+    form = EscalationForm(request.POST)
+    if not form.is_valid():
+        return render_project(request, project, status=400, escalation=form)
+    escalation = escalation_services.raise_escalation(
+        project, by=request.user, now=timezone.now(), **form.cleaned_data
+    )
+    return done(request, project, f"Escalation raised and sent to {person_name(escalation.first_responder)}.")
+
+
+@login_required
+@require_POST
+def acknowledge_escalation_view(request, pk, escalation_pk):
+    project = project_for(request, pk)
+    escalation = get_object_or_404(project.escalations, pk=escalation_pk)
+    try:
+        escalation_services.acknowledge(escalation, by=request.user, now=timezone.now())
+    except escalation_services.EscalationError as problem:
+        messages.error(request, str(problem))
+        return redirect("dashboard:project", pk=project.pk)
+    return done(request, project, "Escalation acknowledged.")

@@ -1,0 +1,250 @@
+"""The lead's dashboard: who sees what, every action, bad input, stale edits, and query counts."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from comms.autopilot import log_decision
+from comms.inbound import store_client_mail
+from comms.models import Message, Update
+from escalations.models import Escalation
+from projects.models import Commitment, Contact, Decision, Phase
+from tests.factories import ContactFactory, UserFactory, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lead(client):
+    user = UserFactory(username="lena", email="lena@agency.example")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def project(lead):
+    project = make_project(owner=lead, name="Fleet dashboard")
+    project.contacts.add(
+        ContactFactory(
+            client=project.client, name="Jack Nguyen", email="jack@hf.example", kind=Contact.Kind.TECHNICAL
+        )
+    )
+    return project
+
+
+def page(client, project, **params):
+    return client.get(reverse("dashboard:project", args=[project.pk]), params)
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    response = client.get(reverse("dashboard:portfolio"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_portfolio_shows_my_projects_red_first_and_not_others(client, lead, project):
+    calm = make_project(owner=lead, name="Calm project")
+    make_project(name="Someone else's")
+    Commitment.objects.create(project=project, description="A", due_on=dt.date(2020, 1, 1))
+    Commitment.objects.create(project=project, description="B", due_on=dt.date(2020, 1, 2))
+    rows = client.get(reverse("dashboard:portfolio")).context["rows"]
+    assert [row.name for row in rows] == ["Fleet dashboard", "Calm project"]
+    assert rows[0].health.rag == "red" and "2 promises overdue" in rows[0].health.reasons
+    assert calm.pk in [row.pk for row in rows]
+
+
+def test_the_portfolio_filters_by_health_and_search(client, lead, project):
+    make_project(owner=lead, name="Calm project")
+    Commitment.objects.create(project=project, description="A", due_on=dt.date(2020, 1, 1))
+    by_health = client.get(reverse("dashboard:portfolio"), {"health": "amber"}).context["rows"]
+    assert [row.name for row in by_health] == ["Fleet dashboard"]
+    assert [
+        row.name for row in client.get(reverse("dashboard:portfolio"), {"q": "calm"}).context["rows"]
+    ] == ["Calm project"]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_portfolio_costs_the_same_queries_for_5_and_for_30_projects(client, lead):
+    for i in range(5):
+        make_project(owner=lead, name=f"P{i}")
+    few = count_queries(client, reverse("dashboard:portfolio"))
+    for i in range(5, 30):
+        make_project(owner=lead, name=f"P{i}")
+    assert count_queries(client, reverse("dashboard:portfolio")) == few
+
+
+def test_the_project_page_costs_the_same_queries_for_a_short_and_a_long_record(client, lead, project):
+    url = reverse("dashboard:project", args=[project.pk])
+    Commitment.objects.create(project=project, description="First promise", due_on=dt.date(2026, 6, 1))
+    log_decision(project, summary="First decision", made_in="email", made_at=timezone.now(), by=lead)
+    short = count_queries(client, url)
+    for i in range(25):
+        Commitment.objects.create(project=project, description=f"Promise {i}", due_on=dt.date(2026, 6, 1))
+        log_decision(project, summary=f"Agreed {i}", made_in="email", made_at=timezone.now(), by=lead)
+    assert count_queries(client, url) == short
+
+
+def test_another_leads_project_is_not_found(client, lead):
+    stranger = make_project(name="Not yours")
+    assert page(client, stranger).status_code == 404
+    response = client.post(
+        reverse("dashboard:add_commitment", args=[stranger.pk]), {"description": "x", "due_on": "2026-05-01"}
+    )
+    assert response.status_code == 404
+    assert not stranger.commitments.exists()
+
+
+def test_actions_refuse_get(client, project):
+    assert client.get(reverse("dashboard:add_commitment", args=[project.pk])).status_code == 405
+
+
+def test_logging_a_call_decision_drafts_its_confirmation_on_the_page(client, lead, project):
+    response = client.post(
+        reverse("dashboard:log_decision", args=[project.pk]),
+        {
+            "summary": "Launch in two stages",
+            "made_in": "call",
+            "made_at": "2026-03-06T15:00",
+        },
+        follow=True,
+    )
+    assert "its written confirmation is drafted below" in response.content.decode()
+    decision = Decision.objects.get()
+    assert decision.made_at == dt.datetime(
+        2026, 3, 6, 15, 0, tzinfo=dt.UTC
+    )  # team calendar: London, GMT in March
+    assert [draft.kind for draft, _ in response.context["drafts"]] == ["decision_confirmation"]
+
+
+def test_a_decision_without_a_summary_gets_a_field_error_and_nothing_is_saved(client, project):
+    response = client.post(
+        reverse("dashboard:log_decision", args=[project.pk]),
+        {"made_in": "call", "made_at": "2026-03-06T15:00"},
+    )
+    assert response.status_code == 400
+    assert "This field is required." in str(response.context["decision_form"].errors["summary"])
+    assert not Decision.objects.exists()
+
+
+def test_a_draft_is_edited_and_sent_to_the_client(client, lead, project):
+    log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=lead)
+    draft = Update.objects.get()
+    response = client.post(
+        reverse("dashboard:save_draft", args=[project.pk, draft.pk]),
+        {
+            "revision": draft.revision,
+            "subject": "Confirming: launch in two stages",
+            "status_line": draft.status_line,
+            "rag": "green",
+            "executive_body": draft.executive_body,
+            "technical_body": "We agreed two stages.",
+            "send": "1",
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.state, draft.subject, draft.revision) == ("sent", "Confirming: launch in two stages", 1)
+    sent = Message.objects.get(contact__email="jack@hf.example")
+    assert "We agreed two stages." in sent.body_text
+
+
+def test_two_leads_editing_one_draft_the_second_save_is_refused_not_lost(client, lead, project):
+    log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=lead)
+    draft = Update.objects.get()
+    form = {
+        "revision": 0,
+        "subject": "First edit",
+        "status_line": "s",
+        "rag": "green",
+        "executive_body": "e",
+        "technical_body": "t",
+    }
+    assert client.post(reverse("dashboard:save_draft", args=[project.pk, draft.pk]), form).status_code == 302
+    second = client.post(
+        reverse("dashboard:save_draft", args=[project.pk, draft.pk]), {**form, "subject": "Second edit"}
+    )
+    assert second.status_code == 400
+    assert "Someone else changed this draft" in second.content.decode()
+    draft.refresh_from_db()
+    assert draft.subject == "First edit"
+
+
+def test_commitments_are_added_and_completed(client, project):
+    client.post(
+        reverse("dashboard:add_commitment", args=[project.pk]),
+        {"description": "Test plan", "due_on": "2026-05-01", "in_scope": "on"},
+    )
+    commitment = Commitment.objects.get()
+    client.post(reverse("dashboard:complete_commitment", args=[project.pk, commitment.pk]))
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.progress) == ("done", 100)
+    bad = client.post(
+        reverse("dashboard:add_commitment", args=[project.pk]), {"description": "", "due_on": "soon"}
+    )
+    assert bad.status_code == 400
+    assert set(bad.context["commitment_form"].errors) == {"description", "due_on"}
+
+
+def test_changing_the_phase_drafts_the_notice_and_the_same_phase_is_refused(client, project):
+    refused = client.post(reverse("dashboard:change_phase", args=[project.pk]), {"to": "discovery"})
+    assert refused.status_code == 400 and "already in Discovery" in refused.content.decode()
+    client.post(reverse("dashboard:change_phase", args=[project.pk]), {"to": "build", "note": "Scope signed"})
+    project.refresh_from_db()
+    assert project.phase == Phase.BUILD
+    assert Update.objects.filter(project=project, kind="phase_notice").exists()
+
+
+def test_answering_a_client_email_from_the_page_meets_its_deadline(client, project):
+    mail = store_client_mail(
+        esp_name="Postmark",
+        provider_id="<q1@hf.example>",
+        sender="jack@hf.example",
+        recipients=[f"reply+{project.reply_token}@portal.localhost"],
+        subject="Demo?",
+        text="Can we move it?",
+        attachments=[],
+        headers=[],
+        received_at=timezone.now(),
+    )
+    assert [m.pk for m, _ in page(client, project).context["waiting"]] == [mail.pk]
+    client.post(reverse("dashboard:reply", args=[project.pk, mail.pk]), {"body": "Yes — Friday."})
+    mail.refresh_from_db()
+    assert mail.responded_at is not None
+    assert Message.objects.filter(subject="Re: Demo?", to_email="jack@hf.example").exists()
+
+
+def test_raising_and_acknowledging_an_escalation(client, lead, project):
+    client.post(
+        reverse("dashboard:raise_escalation", args=[project.pk]),
+        {
+            "category": "scope_change",
+            "severity": "moderate",
+            "title": "Extra reports",
+            "description": "Client asks for 3 more.",
+        },
+    )
+    escalation = Escalation.objects.get()
+    assert escalation.first_responder == project.lead
+    client.post(reverse("dashboard:acknowledge_escalation", args=[project.pk, escalation.pk]))
+    escalation.refresh_from_db()
+    assert escalation.state == "acknowledged"
+    again = client.post(
+        reverse("dashboard:acknowledge_escalation", args=[project.pk, escalation.pk]), follow=True
+    )
+    assert "already acknowledged" in again.content.decode()
+
+
+def test_the_record_is_searchable_and_filterable(client, lead, project):
+    log_decision(project, summary="Use Stripe for payments", made_in="email", made_at=timezone.now(), by=lead)
+    found = page(client, project, q="stripe").context["entries"]
+    assert [entry["title"] for entry in found] == ["Use Stripe for payments"]
+    only_phases = page(client, project, kind="phase_change").context["entries"]
+    assert {entry["kind"] for entry in only_phases} == {"phase_change"}
