@@ -10,41 +10,17 @@ seconds of one tick over several runs; the due work is put back between runs.
 
 import datetime as dt
 import importlib
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ.setdefault("DEBUG", "1")
+from benchdb import use_bench_database
 
 DUE = 100
 RUNS = 5
 SIZES = [int(arg) for arg in sys.argv[1:]] or [1_000, 10_000, 100_000]
 
-
-def bench_database_url():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark measures the production shape.")
-    parts = urlparse(url)
-    name = parts.path.lstrip("/") + "_bench"
-    import psycopg2
-
-    admin = psycopg2.connect(urlunparse(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return urlunparse(parts._replace(path=f"/{name}"))
-
-
-os.environ["DATABASE_URL"] = bench_database_url()
+use_bench_database()
 
 import django  # noqa: E402
 

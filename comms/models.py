@@ -200,6 +200,10 @@ class Deadline(models.Model):
             # The tick: WHERE is_active AND due_at <= now ORDER BY due_at — a range scan over
             # live deadlines only, whatever the number of projects.
             models.Index(fields=["due_at", "id"], condition=Q(is_active=True), name="deadline_due_live"),
+            # The portfolio: each project's live cadence deadline (next update owed).
+            models.Index(
+                fields=["project", "kind"], condition=Q(is_active=True), name="deadline_live_per_project"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -276,6 +280,10 @@ class Update(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The portfolio: drafts waiting or overdue, per project.
+            models.Index(fields=["project", "state"], name="update_per_project_state"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "source_occurrence"], name="one_draft_per_deadline_occurrence"
@@ -379,6 +387,12 @@ class Message(models.Model):
                 fields=["send_after"],
                 condition=Q(state__in=["queued", "sending"]),
                 name="message_ready_to_send",
+            ),
+            # The portfolio and project page: client mail still waiting for a reply, per project.
+            models.Index(
+                fields=["project", "respond_by"],
+                condition=Q(direction="in", responded_at__isnull=True, respond_by__isnull=False),
+                name="message_awaiting_reply",
             ),
         ]
 

@@ -3,6 +3,7 @@
 from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Prefetch, Q
+from django.db.models.functions import Coalesce
 
 from comms import drafts
 from comms.models import CadencePolicy, Message, Update
@@ -129,10 +130,25 @@ def decision_fact(decision, zone):
     )
 
 
-def record_entries(project):
-    """Every message in and out, update, decision, commitment and phase change, oldest first."""
+def record_entries(project, *, latest=None, search="", kind=""):
+    """Every message in and out, update, decision, commitment and phase change, oldest first;
+    with `latest`, only the newest that many (read newest-first from each source, so a long
+    record costs no more than a short one); `search` keeps entries whose words contain it, and
+    `kind` (message, update, decision, commitment, phase_change) one source only."""
+
+    def pick(queryset, moment, *text_fields):
+        if kind and not queryset.model._meta.model_name.startswith(kind.replace("_", "")):
+            return queryset.none()
+        if search:
+            matches = Q()
+            for name in text_fields:
+                matches |= Q(**{f"{name}__icontains": search})
+            queryset = queryset.filter(matches)
+        return queryset.order_by(f"-{moment}")[:latest] if latest else queryset
+
     entries = []
-    for message in project.messages.filter(user__isnull=True).select_related("contact"):
+    messages = project.messages.filter(user__isnull=True).annotate(at=Coalesce("sent_at", "created_at"))
+    for message in pick(messages, "at", "subject", "body_text"):
         entries.append(
             {
                 "at": message.sent_at or message.created_at,
@@ -143,7 +159,10 @@ def record_entries(project):
                 "state": message.state,
             }
         )
-    for update in project.updates.exclude(state=Update.State.DISCARDED):
+    updates = project.updates.exclude(state=Update.State.DISCARDED).annotate(
+        at=Coalesce("sent_at", "created_at")
+    )
+    for update in pick(updates, "at", "subject", "technical_body"):
         entries.append(
             {
                 "at": update.sent_at or update.created_at,
@@ -154,7 +173,7 @@ def record_entries(project):
                 "state": update.state,
             }
         )
-    for decision in project.decisions.prefetch_related("agreed_by"):
+    for decision in pick(project.decisions.prefetch_related("agreed_by"), "made_at", "summary"):
         agreed = ", ".join(contact.name for contact in decision.agreed_by.all())
         entries.append(
             {
@@ -169,7 +188,7 @@ def record_entries(project):
                 else ("awaiting client" if decision.awaiting_client else "logged"),
             }
         )
-    for commitment in project.commitments.all():
+    for commitment in pick(project.commitments.all(), "created_at", "description"):
         entries.append(
             {
                 "at": commitment.created_at,
@@ -181,7 +200,7 @@ def record_entries(project):
                 "state": commitment.status,
             }
         )
-    for change in project.phase_changes.all():
+    for change in pick(project.phase_changes.all(), "changed_at", "note"):
         entries.append(
             {
                 "at": change.changed_at,
@@ -193,4 +212,4 @@ def record_entries(project):
             }
         )
     entries.sort(key=lambda entry: entry["at"])
-    return entries
+    return entries[-latest:] if latest else entries

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -32,6 +33,9 @@ from projects.models import Client, Commitment, Phase
 from projects.portfolio import health_of, portfolio, visible_to, with_health_facts
 from projects.services import add_commitment, change_phase, complete_commitment
 
+TIMELINE_LENGTH = 100  # the newest entries; search reaches the whole record
+WAITING_SHOWN = 10  # client emails to answer, the soonest due first
+PORTFOLIO_PAGE = 50
 TIMELINE_KINDS = [
     ("", "Everything"),
     ("message", "Messages"),
@@ -68,7 +72,21 @@ def portfolio_page(request):
         health=chosen.get("health"),
         search=chosen.get("q", ""),
     )
-    return render(request, "dashboard/portfolio.html", {"rows": rows, "filters": filters, "now": now})
+    page = Paginator(rows, PORTFOLIO_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dashboard/portfolio.html",
+        {
+            "rows": page.object_list,
+            "page": page,
+            "total": len(rows),
+            "filters": filters,
+            "now": now,
+            "query": query.urlencode(),
+        },
+    )
 
 
 def project_for(request, pk):
@@ -90,12 +108,7 @@ def render_project(request, project, *, status=200, **forms):
     facts = with_health_facts(visible_to(request.user).filter(pk=project.pk), today=now.date()).get()
     org = OrgPlan()
     kind, query = request.GET.get("kind", ""), request.GET.get("q", "").strip()
-    entries = [
-        entry
-        for entry in record_entries(project)
-        if entry["kind"].startswith(kind)
-        and (not query or query.lower() in f"{entry['title']} {entry['detail']}".lower())
-    ]
+    entries = record_entries(project, latest=TIMELINE_LENGTH, search=query, kind=kind)
     drafts = list(
         project.updates.filter(state__in=[Update.State.DRAFT, Update.State.OVERDUE]).order_by("send_by")
     )
@@ -131,6 +144,7 @@ def render_project(request, project, *, status=200, **forms):
             for draft in drafts
         ],
         "waiting": [(message, forms.get(f"reply_{message.pk}") or ReplyForm()) for message in waiting],
+        "more_waiting": facts.unanswered_mails - len(waiting),
         "commitments": project.commitments.all(),
         "escalations": project.escalations.exclude(state=Escalation.State.CLOSED).select_related(
             "first_responder"

@@ -1,0 +1,29 @@
+"""The benchmarks' own PostgreSQL database: DATABASE_URL's database name + "_bench", created if
+missing, so a benchmark never touches the data behind DATABASE_URL. Call before django.setup()."""
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def use_bench_database():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DEBUG", "1")
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmarks measure the production shape.")
+    parts = urlparse(url)
+    name = parts.path.lstrip("/") + "_bench"
+    import psycopg2
+
+    admin = psycopg2.connect(urlunparse(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    os.environ["DATABASE_URL"] = urlunparse(parts._replace(path=f"/{name}"))
