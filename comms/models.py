@@ -364,6 +364,9 @@ class Message(models.Model):
     recipients = models.TextField(
         blank=True, help_text="Every recipient of an inbound message, one per line."
     )
+    in_reply_to = models.CharField(
+        max_length=200, blank=True, help_text="The Message-ID this answers, so mail clients keep the thread."
+    )
     attachments = models.JSONField(default=list, blank=True, help_text="Names and sizes of attachments.")
     respond_by = models.DateTimeField(
         null=True, blank=True, help_text="Inbound client mail: the team's response deadline (team calendar)."

@@ -144,6 +144,9 @@ def as_email(message):
         from_email=message.from_email,
         to=[message.to_email],
         reply_to=[message.reply_to] if message.reply_to else None,
+        headers={"In-Reply-To": message.in_reply_to, "References": message.in_reply_to}
+        if message.in_reply_to
+        else None,
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

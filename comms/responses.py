@@ -82,6 +82,7 @@ def reply_to_client(message, *, by, body, now):
         reply_to=reply_to_address(project),
         subject=subject,
         body_text=body,
+        in_reply_to=message.provider_message_id if message.provider_message_id.startswith("<") else "",
         dedupe_key=f"reply:{message.pk}:{now.timestamp()}",
         created_at=now,
         send_after=now,

@@ -111,6 +111,10 @@ def test_a_reply_from_the_portal_meets_the_deadline_and_nothing_fires(waiting_ma
         waiting_mail, by=waiting_mail.project.owner, body="Friday works — confirmed.", now=at
     )
     assert reply.subject == "Re: Can we move the demo?" and reply.to_email == "dana@cobalt.example"
+    assert reply.in_reply_to == "<abc@cobalt.example>"  # mail clients keep it in the client's thread
+    from comms.outbox import as_email
+
+    assert as_email(reply).extra_headers["In-Reply-To"] == "<abc@cobalt.example>"
     waiting_mail.refresh_from_db()
     assert waiting_mail.responded_at == at
     assert not Deadline.objects.filter(message=waiting_mail, is_active=True).exists()
