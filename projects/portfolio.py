@@ -3,6 +3,8 @@ judged on, in one query however many projects there are."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -103,3 +105,35 @@ def portfolio(user, *, now, owner=None, phase=None, client=None, health=None, se
         )
     )
     return rows
+
+
+WEEKS = 12
+
+
+def weekly_team_figures(projects, *, now):
+    """For the team's small charts, per week (Monday start, UTC) for the last 12 weeks: the share of
+    client emails answered in time, and the share of updates sent by the time they were owed.
+    Two queries; a week with nothing to judge is None."""
+    monday = (now - dt.timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    starts = [monday - dt.timedelta(weeks=back) for back in range(WEEKS - 1, -1, -1)]
+    replies = Message.objects.filter(
+        project__in=projects, direction=Message.Direction.IN, respond_by__gte=starts[0], respond_by__lt=now
+    ).values_list("respond_by", "responded_at")
+    updates = (
+        Update.objects.filter(project__in=projects, send_by__gte=starts[0], send_by__lt=now)
+        .exclude(state=Update.State.DISCARDED)
+        .values_list("send_by", "sent_at")
+    )
+    return share_in_time(replies, starts), share_in_time(updates, starts)
+
+
+def share_in_time(rows, starts):
+    met, due = [0] * len(starts), [0] * len(starts)
+    for deadline, done_at in rows:
+        week = max(index for index, start in enumerate(starts) if start <= deadline)
+        due[week] += 1
+        met[week] += bool(done_at and done_at <= deadline)
+    return [
+        (f"{start:%d %b}", round(100 * met[index] / due[index]) if due[index] else None)
+        for index, start in enumerate(starts)
+    ]

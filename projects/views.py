@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from comms.autopilot import NoRecipients, StaleDraft, edit_draft, log_decision, send_update
@@ -20,6 +21,7 @@ from comms.record import OrgPlan, describe_cadence, person_name, record_entries
 from comms.responses import reply_to_client
 from escalations import services as escalation_services
 from escalations.models import Escalation, Tier
+from projects.charts import weekly_bars
 from projects.forms import (
     CommitmentForm,
     DecisionForm,
@@ -30,7 +32,7 @@ from projects.forms import (
     ReplyForm,
 )
 from projects.models import Client, Commitment, Phase
-from projects.portfolio import health_of, portfolio, visible_to, with_health_facts
+from projects.portfolio import health_of, portfolio, visible_to, weekly_team_figures, with_health_facts
 from projects.services import add_commitment, change_phase, complete_commitment
 
 TIMELINE_LENGTH = 100  # the newest entries; search reaches the whole record
@@ -72,6 +74,13 @@ def portfolio_page(request):
         health=chosen.get("health"),
         search=chosen.get("q", ""),
     )
+    replies, updates = weekly_team_figures(visible, now=now)
+    charts = [
+        mark_safe(
+            weekly_bars("Client emails answered in time, per week", replies, maximum=100)
+        ),  # charts.py escapes every text it draws
+        mark_safe(weekly_bars("Updates sent by the time they were owed, per week", updates, maximum=100)),
+    ]
     page = Paginator(rows, PORTFOLIO_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -85,6 +94,7 @@ def portfolio_page(request):
             "filters": filters,
             "now": now,
             "query": query.urlencode(),
+            "charts": charts,
         },
     )
 

@@ -97,3 +97,14 @@ def test_a_leads_morning(live_server, page, morning):
     ).click()
     expect(page.get_by_role("status")).to_contain_text("Escalation acknowledged")
     assert Escalation.objects.get().state == "acknowledged"
+
+
+def test_the_pages_work_on_a_phone(live_server, page, morning, client):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("lena")
+    page.get_by_label("Password").fill("lead-demo-2026")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("table.portfolio")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the portfolio scrolls sideways on a phone ({width}px)"

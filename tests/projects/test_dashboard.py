@@ -248,3 +248,33 @@ def test_the_record_is_searchable_and_filterable(client, lead, project):
     assert [entry["title"] for entry in found] == ["Use Stripe for payments"]
     only_phases = page(client, project, kind="phase_change").context["entries"]
     assert {entry["kind"] for entry in only_phases} == {"phase_change"}
+
+
+def test_weekly_figures_count_replies_and_updates_in_time():
+    from projects.portfolio import weekly_team_figures
+
+    project = make_project()
+    now = dt.datetime(2026, 3, 11, 12, 0, tzinfo=dt.UTC)  # a Wednesday
+    last_week = dt.datetime(2026, 3, 3, 12, 0, tzinfo=dt.UTC)
+    for i, answered in enumerate(
+        [last_week, last_week + dt.timedelta(hours=5), None, last_week - dt.timedelta(hours=1)]
+    ):
+        Message.objects.create(
+            project=project,
+            direction="in",
+            kind="client_mail",
+            from_email="c@x.example",
+            to_email="t@x.example",
+            subject="q",
+            body_text="?",
+            dedupe_key=f"w{i}",
+            created_at=last_week - dt.timedelta(hours=2),
+            respond_by=last_week,
+            responded_at=answered,
+            state="received",
+        )
+    replies, updates = weekly_team_figures([project], now=now)
+    assert len(replies) == 12
+    assert replies[-2] == ("02 Mar", 50)  # 2 of 4 answered by their deadline
+    assert replies[-1] == ("09 Mar", None)  # nothing was due yet this week
+    assert all(value is None for _, value in updates)
