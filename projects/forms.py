@@ -103,3 +103,15 @@ class EscalationForm(forms.Form):
         help_text="Links, and what has been tried so far.",
     )
     internal = forms.BooleanField(required=False, help_text="Internal: the client is not told.")
+
+
+class EscalationStepForm(forms.Form):
+    STEPS = [("move_up", "Move up"), ("comment", "Comment"), ("resolve", "Resolve"), ("close", "Close")]
+
+    step = forms.ChoiceField(choices=STEPS)
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note, reason or resolution"
+    )
+    what = forms.CharField(required=False, label="Post-mortem: what happened")
+    why = forms.CharField(required=False, label="Why it happened")
+    prevention = forms.CharField(required=False, label="What prevents a repeat")

@@ -23,4 +23,9 @@ urlpatterns = [
         views.acknowledge_escalation_view,
         name="acknowledge_escalation",
     ),
+    path(
+        "projects/<int:pk>/escalations/<int:escalation_pk>/step/",
+        views.escalation_step_view,
+        name="escalation_step",
+    ),
 ]

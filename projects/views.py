@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comms.autopilot import NoRecipients, StaleDraft, edit_draft, log_decision, send_update
 from comms.calendars import Clocks
+from comms.lint import lint
 from comms.models import ChannelRule, Message, Update
 from comms.record import OrgPlan, describe_cadence, person_name, record_entries
 from comms.responses import reply_to_client
@@ -27,6 +28,7 @@ from projects.forms import (
     DecisionForm,
     DraftForm,
     EscalationForm,
+    EscalationStepForm,
     PhaseForm,
     PortfolioFilter,
     ReplyForm,
@@ -76,10 +78,11 @@ def portfolio_page(request):
     )
     replies, updates = weekly_team_figures(visible, now=now)
     charts = [
-        mark_safe(
-            weekly_bars("Client emails answered in time, per week", replies, maximum=100)
-        ),  # charts.py escapes every text it draws
-        mark_safe(weekly_bars("Updates sent by the time they were owed, per week", updates, maximum=100)),
+        (title, mark_safe(weekly_bars(title, weeks, maximum=100)))  # charts.py escapes every text it draws
+        for title, weeks in [
+            ("Client emails answered in time, per week", replies),
+            ("Updates sent by the time they were owed, per week", updates),
+        ]
     ]
     page = Paginator(rows, PORTFOLIO_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -119,6 +122,7 @@ def render_project(request, project, *, status=200, **forms):
     org = OrgPlan()
     kind, query = request.GET.get("kind", ""), request.GET.get("q", "").strip()
     entries = record_entries(project, latest=TIMELINE_LENGTH, search=query, kind=kind)
+    promised = [c.description for c in project.commitments.all() if c.status == Commitment.Status.OPEN]
     drafts = list(
         project.updates.filter(state__in=[Update.State.DRAFT, Update.State.OVERDUE]).order_by("send_by")
     )
@@ -150,15 +154,19 @@ def render_project(request, project, *, status=200, **forms):
                 draft,
                 forms.get(f"draft_{draft.pk}")
                 or DraftForm(instance=draft, initial={"revision": draft.revision}),
+                lint(draft.kind, draft.technical_body, open_commitments=promised),
             )
             for draft in drafts
         ],
         "waiting": [(message, forms.get(f"reply_{message.pk}") or ReplyForm()) for message in waiting],
         "more_waiting": facts.unanswered_mails - len(waiting),
         "commitments": project.commitments.all(),
-        "escalations": project.escalations.exclude(state=Escalation.State.CLOSED).select_related(
-            "first_responder"
-        ),
+        "escalations": [
+            (escalation, EscalationStepForm(auto_id=f"step-{escalation.pk}-%s"))
+            for escalation in project.escalations.exclude(state=Escalation.State.CLOSED).select_related(
+                "first_responder"
+            )
+        ],
         "entries": entries,
         "timeline_kinds": TIMELINE_KINDS,
         "kind": kind,
@@ -289,3 +297,42 @@ def acknowledge_escalation_view(request, pk, escalation_pk):
         messages.error(request, str(problem))
         return redirect("dashboard:project", pk=project.pk)
     return done(request, project, "Escalation acknowledged.")
+
+
+@login_required
+@require_POST
+def escalation_step_view(request, pk, escalation_pk):
+    """Move up, comment, resolve or close: the procedure's rules answer in words when refused."""
+    project = project_for(request, pk)
+    escalation = get_object_or_404(project.escalations, pk=escalation_pk)
+    form = EscalationStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what to do with the escalation.")
+        return redirect("dashboard:project", pk=project.pk)
+    data, now = form.cleaned_data, timezone.now()
+    steps = {
+        "move_up": lambda: escalation_services.move_up(
+            escalation, by=request.user, reason=data["note"] or "Moved up by hand", now=now
+        ),
+        "comment": lambda: escalation_services.comment(
+            escalation, by=request.user, note=data["note"], now=now
+        ),
+        "resolve": lambda: escalation_services.resolve(
+            escalation, by=request.user, resolution=data["note"], now=now
+        ),
+        "close": lambda: escalation_services.close(
+            escalation,
+            by=request.user,
+            now=now,
+            resolution=data["note"],
+            what=data["what"],
+            why=data["why"],
+            prevention=data["prevention"],
+        ),
+    }
+    try:
+        steps[data["step"]]()
+    except escalation_services.EscalationError as problem:
+        messages.error(request, str(problem))
+        return redirect("dashboard:project", pk=project.pk)
+    return done(request, project, f"Escalation: {dict(EscalationStepForm.STEPS)[data['step']].lower()} done.")

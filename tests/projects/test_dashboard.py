@@ -121,7 +121,7 @@ def test_logging_a_call_decision_drafts_its_confirmation_on_the_page(client, lea
     assert decision.made_at == dt.datetime(
         2026, 3, 6, 15, 0, tzinfo=dt.UTC
     )  # team calendar: London, GMT in March
-    assert [draft.kind for draft, _ in response.context["drafts"]] == ["decision_confirmation"]
+    assert [draft.kind for draft, _, _ in response.context["drafts"]] == ["decision_confirmation"]
 
 
 def test_a_decision_without_a_summary_gets_a_field_error_and_nothing_is_saved(client, project):
@@ -278,3 +278,31 @@ def test_weekly_figures_count_replies_and_updates_in_time():
     assert replies[-2] == ("02 Mar", 50)  # 2 of 4 answered by their deadline
     assert replies[-1] == ("09 Mar", None)  # nothing was due yet this week
     assert all(value is None for _, value in updates)
+
+
+def test_the_draft_editor_shows_the_lint_beside_it(client, lead, project):
+    Commitment.objects.create(project=project, description="Send the test plan", due_on=dt.date(2026, 6, 1))
+    log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=lead)
+    Update.objects.update(technical_body="We will deploy after the sprint.")
+    draft, _, findings = page(client, project).context["drafts"][0]
+    assert findings == [
+        "Jargon the client may not know: deploy, sprint.",
+        "Promise not mentioned: Send the test plan.",
+    ]
+    assert "Jargon the client may not know" in page(client, project).content.decode()
+
+
+def test_an_escalation_is_resolved_and_closed_from_the_page_and_a_critical_one_needs_its_post_mortem(client, lead, project):
+    client.post(reverse("dashboard:raise_escalation", args=[project.pk]), {
+        "category": "technical_failure", "severity": "critical", "title": "Checkout down", "description": "500s.",
+    })
+    escalation = Escalation.objects.get()
+    url = reverse("dashboard:escalation_step", args=[project.pk, escalation.pk])
+    refused = client.post(url, {"step": "close", "note": "Rolled back"}, follow=True)
+    assert "needs a post-mortem" in refused.content.decode()
+    escalation.refresh_from_db()
+    assert escalation.state == "open"
+    client.post(url, {"step": "resolve", "note": "Rolled back the release"})
+    client.post(url, {"step": "close", "what": "A lock", "why": "Peak hours", "prevention": "Off-peak migrations"})
+    escalation.refresh_from_db()
+    assert (escalation.state, escalation.resolution) == ("closed", "Rolled back the release")

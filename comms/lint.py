@@ -1,0 +1,51 @@
+"""The lint beside the draft editor: what a careful lead would fix before a client reads it.
+Pure: text and plain facts in, plain-language findings out."""
+
+from __future__ import annotations
+
+import re
+
+BUILD_WORD_LIMIT = 200
+BUILD_SECTIONS = ("What shipped", "What is next", "What needs your decision")
+# Words a client should not have to decode; the org can extend the list in settings.
+DEFAULT_JARGON = (
+    "API",
+    "CI",
+    "CD",
+    "sprint",
+    "backlog",
+    "refactor",
+    "deploy",
+    "merge",
+    "PR",
+    "ticket",
+    "staging",
+    "endpoint",
+    "regression",
+    "technical debt",
+    "MVP",
+    "scope creep",
+    "velocity",
+    "story points",
+)
+
+
+def lint(kind, body, *, open_commitments=(), jargon=DEFAULT_JARGON):
+    """Findings for a draft of `kind`; an empty list means nothing to fix."""
+    findings = []
+    words = len(re.findall(r"\b\w[\w'’-]*\b", body))
+    if kind == "build_status":
+        if words > BUILD_WORD_LIMIT:
+            findings.append(f"{words} words: a build update stays under {BUILD_WORD_LIMIT}.")
+        missing = [section for section in BUILD_SECTIONS if section.lower() not in body.lower()]
+        if missing:
+            findings.append(f"Missing section{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.")
+    used = sorted(
+        {term for term in jargon if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", body, re.IGNORECASE)}
+    )
+    if used:
+        findings.append(f"Jargon the client may not know: {', '.join(used)}.")
+    unmentioned = [promise for promise in open_commitments if promise.lower() not in body.lower()]
+    if unmentioned:
+        findings.append(f"Promise not mentioned: {'; '.join(unmentioned)}.")
+    return findings
