@@ -10,8 +10,6 @@ from comms.models import CadencePolicy, Message, Update
 from escalations.models import Tier
 from projects.models import Decision, Project
 
-PHASE_LABELS = dict(Project._meta.get_field("phase").choices)
-
 
 def projects_for_drafting(project_ids):
     """Projects with everything a draft needs, in a fixed number of queries for any number of them."""

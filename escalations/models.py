@@ -227,10 +227,6 @@ class Escalation(models.Model):
     def __str__(self):
         return f"[{self.get_severity_display()} L{self.tier}] {self.title}"
 
-    @property
-    def is_waiting_on_client(self):
-        return self.paused_at is not None
-
 
 class EscalationEvent(models.Model):
     """One step on an escalation's timeline, with who was told and how."""

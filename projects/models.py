@@ -203,11 +203,6 @@ def new_reply_token():
     return secrets.token_hex(8)
 
 
-class ProjectQuerySet(models.QuerySet):
-    def active(self):
-        return self.exclude(phase=Phase.CLOSED)
-
-
 class Project(models.Model):
     """Work for one client, with exactly one named owner of client communication.
 
@@ -276,8 +271,6 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ProjectQuerySet.as_manager()
-
     class Meta:
         ordering = ["client__name", "name"]
         constraints = [
@@ -300,9 +293,6 @@ class Project(models.Model):
 
     def __str__(self):
         return f"{self.client} — {self.name}"
-
-    def effective_team_calendar(self):
-        return self.team_calendar or BusinessCalendar.team_default()
 
 
 class PhaseChange(models.Model):

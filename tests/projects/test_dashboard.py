@@ -292,10 +292,18 @@ def test_the_draft_editor_shows_the_lint_beside_it(client, lead, project):
     assert "Jargon the client may not know" in page(client, project).content.decode()
 
 
-def test_an_escalation_is_resolved_and_closed_from_the_page_and_a_critical_one_needs_its_post_mortem(client, lead, project):
-    client.post(reverse("dashboard:raise_escalation", args=[project.pk]), {
-        "category": "technical_failure", "severity": "critical", "title": "Checkout down", "description": "500s.",
-    })
+def test_an_escalation_is_resolved_and_closed_from_the_page_and_a_critical_one_needs_its_post_mortem(
+    client, lead, project
+):
+    client.post(
+        reverse("dashboard:raise_escalation", args=[project.pk]),
+        {
+            "category": "technical_failure",
+            "severity": "critical",
+            "title": "Checkout down",
+            "description": "500s.",
+        },
+    )
     escalation = Escalation.objects.get()
     url = reverse("dashboard:escalation_step", args=[project.pk, escalation.pk])
     refused = client.post(url, {"step": "close", "note": "Rolled back"}, follow=True)
@@ -303,6 +311,8 @@ def test_an_escalation_is_resolved_and_closed_from_the_page_and_a_critical_one_n
     escalation.refresh_from_db()
     assert escalation.state == "open"
     client.post(url, {"step": "resolve", "note": "Rolled back the release"})
-    client.post(url, {"step": "close", "what": "A lock", "why": "Peak hours", "prevention": "Off-peak migrations"})
+    client.post(
+        url, {"step": "close", "what": "A lock", "why": "Peak hours", "prevention": "Off-peak migrations"}
+    )
     escalation.refresh_from_db()
     assert (escalation.state, escalation.resolution) == ("closed", "Rolled back the release")
