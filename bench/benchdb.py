@@ -27,3 +27,25 @@ def use_bench_database():
             cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
     os.environ["DATABASE_URL"] = urlunparse(parts._replace(path=f"/{name}"))
+
+
+def empty_record():
+    """Start from a migrated database with the org defaults and no clients, projects or record.
+    TRUNCATE … CASCADE also empties the default plan rows (they may point at a project), so the
+    data migrations' defaults are put back."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE escalations_escalationevent, escalations_escalation, comms_message, comms_update, "
+            "comms_deadline, comms_channelrule, projects_project_contacts, projects_project_team, "
+            "projects_phasechange, projects_commitment, projects_decision_agreed_by, projects_decision, "
+            "projects_project, projects_contact, projects_client RESTART IDENTITY CASCADE"
+        )
+    for module in ("comms.migrations.0002_default_plan", "escalations.migrations.0002_default_path"):
+        import_module(module).create_defaults(apps, schema_editor=None)

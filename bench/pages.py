@@ -12,7 +12,7 @@ import datetime as dt
 import statistics
 import time
 
-from benchdb import use_bench_database
+from benchdb import empty_record, use_bench_database
 
 PROJECTS = 1_000
 ENTRIES = 100_000
@@ -27,7 +27,6 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -41,20 +40,7 @@ NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)
 
 
 def populate():
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE escalations_escalationevent, escalations_escalation, comms_message, comms_update, "
-            "comms_deadline, projects_project_contacts, projects_project_team, projects_phasechange, "
-            "projects_commitment, projects_decision_agreed_by, projects_decision, projects_project, "
-            "projects_contact, projects_client RESTART IDENTITY CASCADE"
-        )
-    call_command("migrate", verbosity=0)
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module in ("comms.migrations.0002_default_plan", "escalations.migrations.0002_default_path"):
-        import_module(module).create_defaults(apps, schema_editor=None)
+    empty_record()
     User = get_user_model()
     lead, _ = User.objects.get_or_create(username="bench-lead", defaults={"email": "lead@agency.example"})
     other, _ = User.objects.get_or_create(username="bench-other", defaults={"email": "other@agency.example"})

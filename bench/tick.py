@@ -9,12 +9,11 @@ seconds of one tick over several runs; the due work is put back between runs.
 """
 
 import datetime as dt
-import importlib
 import statistics
 import sys
 import time
 
-from benchdb import use_bench_database
+from benchdb import empty_record, use_bench_database
 
 DUE = 100
 RUNS = 5
@@ -26,9 +25,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.apps import apps  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -43,15 +40,7 @@ FAR = NOW + dt.timedelta(days=365)
 
 
 def reset():
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE escalations_escalationevent, escalations_escalation, comms_message, comms_update, comms_deadline, comms_channelrule, projects_project_contacts, "
-            "projects_project_team, projects_phasechange, projects_commitment, projects_decision_agreed_by, "
-            "projects_decision, projects_project, projects_contact, projects_client RESTART IDENTITY CASCADE"
-        )
-    # CASCADE also empties the org defaults (their rows may point at a project); put them back.
-    for module in ("comms.migrations.0002_default_plan", "escalations.migrations.0002_default_path"):
-        importlib.import_module(module).create_defaults(apps, schema_editor=None)
+    empty_record()
 
 
 def populate(size):
@@ -220,7 +209,6 @@ def measure(project_ids):
 
 
 def main():
-    call_command("migrate", verbosity=0)
     app.conf.task_always_eager = False
     app.conf.broker_url = "memory://"  # the sweep wakes senders; the benchmark times the tick alone
     print(f"tick with {DUE} cadence updates due, PostgreSQL, median of {RUNS} runs")
