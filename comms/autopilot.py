@@ -399,3 +399,16 @@ def edit_draft(update, *, revision, subject, status_line, rag, executive_body, t
         )
     update.refresh_from_db()
     return update
+
+
+@transaction.atomic
+def log_meeting(project, *, venue, held_at, recap, by, now):
+    """A call or meeting with the client: its recap goes out in writing, drafted at once and owed
+    within one business day, like a decision made by voice."""
+    clocks = Clocks()
+    send_by = obligations.within_one_business_day(
+        held_at, venue, clocks.team(project), clocks.client(project)
+    )
+    return draft_now(
+        project, "meeting_recap", now=now, send_by=send_by, held_at=held_at, venue=venue, recap=recap
+    )

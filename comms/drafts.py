@@ -267,6 +267,23 @@ def decision_confirmation(record: ProjectRecord, decision: DecisionFact) -> Draf
     )
 
 
+def meeting_recap(record: ProjectRecord, held_at: datetime, venue: str, recap: str) -> Draft:
+    """A call or meeting goes out in writing: the lead's recap, then the promises as they stand."""
+    facts, on = _Facts(record), _day(held_at.date())
+    where = VENUES.get(venue, f"by {venue}")
+    return facts.draft(
+        "meeting_recap",
+        f"{record.project}: recap of our {venue} on {on}",
+        lambda limit: (
+            f"A written recap of what we covered {where} on {on}:",
+            recap,
+            "Reply if anything here is not what you understood.",
+            facts.promises(limit),
+        ),
+        f"Recap of our {venue} on {on}: {_sentence(_clip(recap, 160))}",
+    )
+
+
 def quiet_client_nudge(record: ProjectRecord, business_days: int) -> Draft:
     facts = _Facts(record)
     quiet = _count(business_days, "business day")
@@ -290,7 +307,7 @@ def quiet_client_nudge(record: ProjectRecord, business_days: int) -> Draft:
 KINDS: dict[str, Callable[..., Draft]] = {
     f.__name__: f
     for f in (kickoff_summary, discovery_summary, build_status, qa_note, delivery_checklist, delivery_summary)
-    + (phase_notice, post_launch_checkin, decision_confirmation, quiet_client_nudge)
+    + (phase_notice, post_launch_checkin, decision_confirmation, meeting_recap, quiet_client_nudge)
 }
 
 

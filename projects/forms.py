@@ -115,3 +115,30 @@ class EscalationStepForm(forms.Form):
     what = forms.CharField(required=False, label="Post-mortem: what happened")
     why = forms.CharField(required=False, label="Why it happened")
     prevention = forms.CharField(required=False, label="What prevents a repeat")
+
+
+class LaunchForm(forms.Form):
+    launched_at = forms.DateTimeField(
+        label="Went live at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean(self):
+        if self.project.launched_at:
+            raise forms.ValidationError(
+                f"The launch is already recorded ({self.project.launched_at:%d %b %Y %H:%M})."
+            )
+        return super().clean()
+
+
+class MeetingForm(forms.Form):
+    venue = forms.ChoiceField(choices=[("call", "Call"), ("meeting", "Meeting")], label="Kind")
+    held_at = forms.DateTimeField(
+        label="Held at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    recap = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), help_text="What was covered and agreed."
+    )

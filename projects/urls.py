@@ -16,6 +16,8 @@ urlpatterns = [
         name="complete_commitment",
     ),
     path("projects/<int:pk>/phase/", views.change_phase_view, name="change_phase"),
+    path("projects/<int:pk>/launch/", views.record_launch_view, name="record_launch"),
+    path("projects/<int:pk>/meetings/", views.log_meeting_view, name="log_meeting"),
     path("projects/<int:pk>/mail/<int:message_pk>/reply/", views.reply_view, name="reply"),
     path("projects/<int:pk>/escalations/", views.raise_escalation_view, name="raise_escalation"),
     path(

@@ -14,7 +14,15 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from comms.autopilot import NoRecipients, StaleDraft, edit_draft, log_decision, send_update
+from comms.autopilot import (
+    NoRecipients,
+    StaleDraft,
+    edit_draft,
+    log_decision,
+    log_meeting,
+    record_launch,
+    send_update,
+)
 from comms.calendars import Clocks
 from comms.lint import lint
 from comms.models import ChannelRule, Message, Update
@@ -29,6 +37,8 @@ from projects.forms import (
     DraftForm,
     EscalationForm,
     EscalationStepForm,
+    LaunchForm,
+    MeetingForm,
     PhaseForm,
     PortfolioFilter,
     ReplyForm,
@@ -175,6 +185,8 @@ def render_project(request, project, *, status=200, **forms):
         "commitment_form": forms.get("commitment") or CommitmentForm(),
         "phase_form": forms.get("phase") or PhaseForm(project=project),
         "escalation_form": forms.get("escalation") or EscalationForm(),
+        "launch_form": forms.get("launch") or LaunchForm(project=project),
+        "meeting_form": forms.get("meeting") or MeetingForm(),
     }
     return render(request, "dashboard/project.html", context, status=status)
 
@@ -336,3 +348,29 @@ def escalation_step_view(request, pk, escalation_pk):
         messages.error(request, str(problem))
         return redirect("dashboard:project", pk=project.pk)
     return done(request, project, f"Escalation: {dict(EscalationStepForm.STEPS)[data['step']].lower()} done.")
+
+
+@login_required
+@require_POST
+def record_launch_view(request, pk):
+    project = project_for(request, pk)
+    form = LaunchForm(request.POST, project=project)
+    if not form.is_valid():
+        return render_project(request, project, status=400, launch=form)
+    record_launch(project, at=form.cleaned_data["launched_at"], by=request.user)
+    return done(
+        request,
+        project,
+        "Launch recorded: the delivery summary is drafted and the day-7 and day-30 check-ins are booked.",
+    )
+
+
+@login_required
+@require_POST
+def log_meeting_view(request, pk):
+    project = project_for(request, pk)
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        return render_project(request, project, status=400, meeting=form)
+    log_meeting(project, by=request.user, now=timezone.now(), **form.cleaned_data)
+    return done(request, project, "Recap drafted below; it goes to the client in writing.")
