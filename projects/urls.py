@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.portfolio_page, name="portfolio"),
     path("projects/<int:pk>/", views.project_page, name="project"),
     path("projects/<int:pk>/drafts/<int:update_pk>/", views.save_draft, name="save_draft"),
+    path(
+        "projects/<int:pk>/drafts/<int:update_pk>/preview/<str:audience>/",
+        views.preview_draft,
+        name="preview_draft",
+    ),
     path("projects/<int:pk>/decisions/", views.log_decision_view, name="log_decision"),
     path("projects/<int:pk>/commitments/", views.add_commitment_view, name="add_commitment"),
     path(

@@ -43,7 +43,7 @@ from projects.forms import (
     PortfolioFilter,
     ReplyForm,
 )
-from projects.models import Client, Commitment, Phase
+from projects.models import Client, Commitment, Contact, Phase
 from projects.portfolio import health_of, portfolio, visible_to, weekly_team_figures, with_health_facts
 from projects.services import add_commitment, change_phase, complete_commitment
 
@@ -186,6 +186,7 @@ def render_project(request, project, *, status=200, **forms):
         "phase_form": forms.get("phase") or PhaseForm(project=project),
         "escalation_form": forms.get("escalation") or EscalationForm(),
         "launch_form": forms.get("launch") or LaunchForm(project=project),
+        "audiences": Contact.Kind.choices,
         "meeting_form": forms.get("meeting") or MeetingForm(),
     }
     return render(request, "dashboard/project.html", context, status=status)
@@ -374,3 +375,17 @@ def log_meeting_view(request, pk):
         return render_project(request, project, status=400, meeting=form)
     log_meeting(project, by=request.user, now=timezone.now(), **form.cleaned_data)
     return done(request, project, "Recap drafted below; it goes to the client in writing.")
+
+
+@login_required
+@require_GET
+def preview_draft(request, pk, update_pk, audience):
+    """The draft as the client will read it: the executive's status at a glance or the technical
+    detail, in the email's own layout. A whole page without JavaScript; htmx swaps in the part."""
+    project = project_for(request, pk)
+    update = get_object_or_404(project.updates, pk=update_pk)
+    contact = project.contacts.filter(kind=audience).first() or Contact(name="(a contact)", kind=audience)
+    body = update.executive_body if audience == Contact.Kind.EXECUTIVE else update.technical_body
+    context = {"update": update, "project": project, "contact": contact, "body": body, "audience": audience}
+    template = "dashboard/_preview.html" if request.headers.get("HX-Request") else "dashboard/preview.html"
+    return render(request, template, context)

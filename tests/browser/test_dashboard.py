@@ -72,6 +72,9 @@ def test_a_leads_morning(live_server, page, morning):
     assert Message.objects.get(direction="in").responded_at is not None
 
     draft = page.locator("article.draft").first
+    draft.get_by_role("link", name="Executive").click()  # htmx swaps the preview in, no page load
+    expect(draft.locator("pre.email-preview")).to_contain_text("Status:")
+    assert page.url.endswith(f"/projects/{morning.pk}/")
     draft.get_by_label("Technical body").fill("We agreed on the call to launch in two stages.")
     draft.get_by_role("button", name="Send now").click()
     expect(page.get_by_role("status")).to_contain_text("is on its way to the client")

@@ -319,14 +319,23 @@ def test_an_escalation_is_resolved_and_closed_from_the_page_and_a_critical_one_n
 
 
 def test_a_call_logged_with_its_recap_is_drafted_for_the_client(client, project):
-    response = client.post(reverse("dashboard:log_meeting", args=[project.pk]), {
-        "venue": "call", "held_at": "2026-03-06T15:00", "recap": "We walked through the booking flow.",
-    })
+    response = client.post(
+        reverse("dashboard:log_meeting", args=[project.pk]),
+        {
+            "venue": "call",
+            "held_at": "2026-03-06T15:00",
+            "recap": "We walked through the booking flow.",
+        },
+    )
     assert response.status_code == 302
     recap = Update.objects.get(kind="meeting_recap")
     assert "We walked through the booking flow." in recap.technical_body
-    assert recap.send_by == dt.datetime(2026, 3, 9, 15, 0, tzinfo=dt.UTC)  # Friday call → Monday, team calendar
-    refused = client.post(reverse("dashboard:log_meeting", args=[project.pk]), {"venue": "call", "held_at": "2026-03-06T15:00"})
+    assert recap.send_by == dt.datetime(
+        2026, 3, 9, 15, 0, tzinfo=dt.UTC
+    )  # Friday call → Monday, team calendar
+    refused = client.post(
+        reverse("dashboard:log_meeting", args=[project.pk]), {"venue": "call", "held_at": "2026-03-06T15:00"}
+    )
     assert refused.status_code == 400 and "recap" in refused.context["meeting_form"].errors
 
 
@@ -338,6 +347,21 @@ def test_recording_the_launch_drafts_the_delivery_summary_and_books_the_checkins
     assert project.launched_at == dt.datetime(2026, 4, 20, 10, 0, tzinfo=dt.UTC)  # 11:00 BST
     assert Update.objects.filter(kind="delivery_summary").count() == 1
     assert sorted(Deadline.objects.filter(kind="checkin").values_list("checkin_day", flat=True)) == [7, 30]
-    again = client.post(reverse("dashboard:record_launch", args=[project.pk]), {"launched_at": "2026-04-21T11:00"})
+    again = client.post(
+        reverse("dashboard:record_launch", args=[project.pk]), {"launched_at": "2026-04-21T11:00"}
+    )
     assert again.status_code == 400 and "already recorded" in again.content.decode()
     assert Update.objects.filter(kind="delivery_summary").count() == 1
+
+
+def test_a_draft_is_previewed_as_each_kind_of_contact_reads_it(client, lead, project):
+    log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=lead)
+    draft = Update.objects.get()
+    executive = client.get(reverse("dashboard:preview_draft", args=[project.pk, draft.pk, "executive"]))
+    technical = client.get(reverse("dashboard:preview_draft", args=[project.pk, draft.pk, "technical"]))
+    assert "Status:" in executive.content.decode() and "Status:" not in technical.content.decode()
+    assert "Hello Jack Nguyen," in technical.content.decode()
+    partial = client.get(
+        reverse("dashboard:preview_draft", args=[project.pk, draft.pk, "executive"]), HTTP_HX_REQUEST="true"
+    )
+    assert "<html" not in partial.content.decode()  # htmx gets only the part it swaps in
