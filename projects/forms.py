@@ -2,7 +2,7 @@
 
 from django import forms
 
-from comms.models import Update
+from comms.models import Channel, MessageType, Update
 from escalations.models import Category, Severity
 from projects.models import Commitment, Decision, Phase
 
@@ -142,3 +142,21 @@ class MeetingForm(forms.Form):
     recap = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), help_text="What was covered and agreed."
     )
+
+
+class ChannelsForm(forms.Form):
+    """One channel per message type: the form has exactly one field per type, so two channels for
+    one type cannot even be asked for."""
+
+    def __init__(self, *args, rules, **kwargs):
+        super().__init__(*args, **kwargs)
+        for message_type, label in MessageType.choices:
+            self.fields[message_type] = forms.ChoiceField(
+                label=label, choices=Channel.choices, initial=rules.get(message_type)
+            )
+
+
+class CadenceForm(forms.Form):
+    phase = forms.ChoiceField(choices=[c for c in Phase.choices if c[0] != Phase.CLOSED])
+    interval_days = forms.IntegerField(min_value=1, max_value=90, label="Every N days")
+    business_days_only = forms.BooleanField(required=False, label="Count business days only")

@@ -21,17 +21,21 @@ from comms.autopilot import (
     log_decision,
     log_meeting,
     record_launch,
+    schedule_cadence,
     send_update,
 )
 from comms.calendars import Clocks
 from comms.lint import lint
 from comms.models import ChannelRule, Message, Update
+from comms.plan import set_cadence, set_channels
 from comms.record import OrgPlan, describe_cadence, person_name, record_entries
 from comms.responses import reply_to_client
 from escalations import services as escalation_services
 from escalations.models import Escalation, Tier
 from projects.charts import weekly_bars
 from projects.forms import (
+    CadenceForm,
+    ChannelsForm,
     CommitmentForm,
     DecisionForm,
     DraftForm,
@@ -187,6 +191,11 @@ def render_project(request, project, *, status=200, **forms):
         "escalation_form": forms.get("escalation") or EscalationForm(),
         "launch_form": forms.get("launch") or LaunchForm(project=project),
         "audiences": Contact.Kind.choices,
+        "channels_form": forms.get("channels")
+        or ChannelsForm(
+            rules=dict(ChannelRule.objects.filter(project=project).values_list("message_type", "channel"))
+        ),
+        "cadence_form": forms.get("cadence") or CadenceForm(initial={"phase": project.phase}),
         "meeting_form": forms.get("meeting") or MeetingForm(),
     }
     return render(request, "dashboard/project.html", context, status=status)
@@ -389,3 +398,27 @@ def preview_draft(request, pk, update_pk, audience):
     context = {"update": update, "project": project, "contact": contact, "body": body, "audience": audience}
     template = "dashboard/_preview.html" if request.headers.get("HX-Request") else "dashboard/preview.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def channels_view(request, pk):
+    project = project_for(request, pk)
+    form = ChannelsForm(request.POST, rules={})
+    if not form.is_valid():
+        return render_project(request, project, status=400, channels=form)
+    set_channels(project, form.cleaned_data)
+    return done(request, project, "Channel rules saved.")
+
+
+@login_required
+@require_POST
+def cadence_view(request, pk):
+    project = project_for(request, pk)
+    form = CadenceForm(request.POST)
+    if not form.is_valid():
+        return render_project(request, project, status=400, cadence=form)
+    set_cadence(project, **form.cleaned_data)
+    if form.cleaned_data["phase"] == project.phase:
+        schedule_cadence(project, last=timezone.now(), clocks=Clocks())
+    return done(request, project, f"Cadence for {Phase(form.cleaned_data['phase']).label} saved.")

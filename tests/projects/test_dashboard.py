@@ -365,3 +365,26 @@ def test_a_draft_is_previewed_as_each_kind_of_contact_reads_it(client, lead, pro
         reverse("dashboard:preview_draft", args=[project.pk, draft.pk, "executive"]), HTTP_HX_REQUEST="true"
     )
     assert "<html" not in partial.content.decode()  # htmx gets only the part it swaps in
+
+
+def test_the_lead_edits_the_channel_rules_and_the_cadence_of_the_current_phase(client, project):
+    from comms.models import CadencePolicy, ChannelRule, Deadline
+
+    rules = dict(ChannelRule.objects.filter(project=project).values_list("message_type", "channel"))
+    client.post(reverse("dashboard:channels", args=[project.pk]), {**rules, "quick_question": "phone"})
+    assert ChannelRule.objects.get(project=project, message_type="quick_question").channel == "phone"
+    assert ChannelRule.objects.filter(project=project).count() == 6
+    bad = client.post(reverse("dashboard:channels", args=[project.pk]), {**rules, "decision": "pigeon"})
+    assert bad.status_code == 400 and "decision" in bad.context["channels_form"].errors
+    assert ChannelRule.objects.get(project=project, message_type="decision").channel == "email"
+
+    client.post(
+        reverse("dashboard:cadence", args=[project.pk]),
+        {"phase": "discovery", "interval_days": 3, "business_days_only": "on"},
+    )
+    assert CadencePolicy.for_project(project).interval_days == 3
+    assert Deadline.objects.filter(project=project, kind="cadence_update", is_active=True).count() == 1
+    refused = client.post(
+        reverse("dashboard:cadence", args=[project.pk]), {"phase": "closed", "interval_days": 0}
+    )
+    assert refused.status_code == 400
