@@ -186,6 +186,12 @@ ANYMAIL = {
     if value
 }
 
+# --- Product ----------------------------------------------------------------------------------
+
+# Words the draft lint flags as jargon a client may not know (comma-separated); empty: the
+# built-in list in comms/lint.py.
+JARGON_WORDS = env_list("JARGON_WORDS")
+
 # --- Security (production posture; `manage.py check --deploy` passes with DEBUG off) ----------
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,10 +1,11 @@
 """Forms of the lead's dashboard: each validates one action and says what is wrong next to the field."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from comms.models import Channel, MessageType, Update
 from escalations.models import Category, Severity
-from projects.models import Commitment, Decision, Phase
+from projects.models import Commitment, Decision, Phase, Project
 
 
 class PortfolioFilter(forms.Form):
@@ -160,3 +161,19 @@ class CadenceForm(forms.Form):
     phase = forms.ChoiceField(choices=[c for c in Phase.choices if c[0] != Phase.CLOSED])
     interval_days = forms.IntegerField(min_value=1, max_value=90, label="Every N days")
     business_days_only = forms.BooleanField(required=False, label="Count business days only")
+
+
+class PeopleForm(forms.ModelForm):
+    """Who talks to whom: the one named owner, the lead, and the client's contacts on the project."""
+
+    class Meta:
+        model = Project
+        fields = ["owner", "lead", "contacts"]
+        widgets = {"contacts": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = self.instance.client.contacts.all()
+        self.fields["contacts"].required = False
+        team = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+        self.fields["owner"].queryset = self.fields["lead"].queryset = team

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from comms.autopilot import (
     NoRecipients,
     StaleDraft,
     edit_draft,
+    ensure_morning_digest,
     log_decision,
     log_meeting,
     record_launch,
@@ -25,7 +27,7 @@ from comms.autopilot import (
     send_update,
 )
 from comms.calendars import Clocks
-from comms.lint import lint
+from comms.lint import DEFAULT_JARGON, lint
 from comms.models import ChannelRule, Message, Update
 from comms.plan import set_cadence, set_channels
 from comms.record import OrgPlan, describe_cadence, person_name, record_entries
@@ -43,6 +45,7 @@ from projects.forms import (
     EscalationStepForm,
     LaunchForm,
     MeetingForm,
+    PeopleForm,
     PhaseForm,
     PortfolioFilter,
     ReplyForm,
@@ -168,7 +171,12 @@ def render_project(request, project, *, status=200, **forms):
                 draft,
                 forms.get(f"draft_{draft.pk}")
                 or DraftForm(instance=draft, initial={"revision": draft.revision}),
-                lint(draft.kind, draft.technical_body, open_commitments=promised),
+                lint(
+                    draft.kind,
+                    draft.technical_body,
+                    open_commitments=promised,
+                    jargon=settings.JARGON_WORDS or DEFAULT_JARGON,
+                ),
             )
             for draft in drafts
         ],
@@ -196,6 +204,7 @@ def render_project(request, project, *, status=200, **forms):
             rules=dict(ChannelRule.objects.filter(project=project).values_list("message_type", "channel"))
         ),
         "cadence_form": forms.get("cadence") or CadenceForm(initial={"phase": project.phase}),
+        "people_form": forms.get("people") or PeopleForm(instance=project),
         "meeting_form": forms.get("meeting") or MeetingForm(),
     }
     return render(request, "dashboard/project.html", context, status=status)
@@ -422,3 +431,15 @@ def cadence_view(request, pk):
     if form.cleaned_data["phase"] == project.phase:
         schedule_cadence(project, last=timezone.now(), clocks=Clocks())
     return done(request, project, f"Cadence for {Phase(form.cleaned_data['phase']).label} saved.")
+
+
+@login_required
+@require_POST
+def people_view(request, pk):
+    project = project_for(request, pk)
+    form = PeopleForm(request.POST, instance=project)
+    if not form.is_valid():
+        return render_project(request, project, status=400, people=form)
+    form.save()
+    ensure_morning_digest(project.owner, now=timezone.now())
+    return done(request, project, "Owner, lead and contacts saved.")

@@ -388,3 +388,31 @@ def test_the_lead_edits_the_channel_rules_and_the_cadence_of_the_current_phase(c
         reverse("dashboard:cadence", args=[project.pk]), {"phase": "closed", "interval_days": 0}
     )
     assert refused.status_code == 400
+
+
+def test_the_lead_changes_the_named_owner_and_contacts_but_not_to_another_clients_contact(
+    client, lead, project
+):
+    new_owner = UserFactory(username="omar", email="omar@agency.example")
+    stranger = ContactFactory(name="Not theirs")
+    ok = client.post(
+        reverse("dashboard:people", args=[project.pk]),
+        {"owner": new_owner.pk, "lead": lead.pk, "contacts": []},
+    )
+    assert ok.status_code == 302
+    project.refresh_from_db()
+    assert project.owner == new_owner and not project.contacts.exists()
+    refused = client.post(
+        reverse("dashboard:people", args=[project.pk]),
+        {"owner": "", "lead": lead.pk, "contacts": [stranger.pk]},
+    )
+    assert refused.status_code == 400
+    assert set(refused.context["people_form"].errors) == {"owner", "contacts"}
+
+
+def test_the_jargon_list_comes_from_settings(client, lead, project, settings):
+    settings.JARGON_WORDS = ["synergy"]
+    log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=lead)
+    Update.objects.update(technical_body="Great synergy after the sprint.")
+    _, _, findings = page(client, project).context["drafts"][0]
+    assert findings == ["Jargon the client may not know: synergy."]
