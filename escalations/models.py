@@ -92,6 +92,23 @@ class Tier(models.Model):
         return list(people.values())
 
     @classmethod
+    def override_for(cls, project, level, members):
+        """Give a project its own members at a tier, keeping the org tier's name and roles."""
+        default = cls.objects.get(project__isnull=True, level=level)
+        tier, _ = cls.objects.update_or_create(
+            project=project,
+            level=level,
+            defaults={
+                "name": default.name,
+                "include_owner": default.include_owner,
+                "include_lead": default.include_lead,
+                "include_account_owner": default.include_account_owner,
+            },
+        )
+        tier.members.set(members)
+        return tier
+
+    @classmethod
     def path_for(cls, project):
         """The three tiers in force for a project, lowest first: its overrides, else the org's."""
         by_level = {}

@@ -168,12 +168,30 @@ class PeopleForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = ["owner", "lead", "contacts"]
-        widgets = {"contacts": forms.CheckboxSelectMultiple}
+        fields = ["owner", "lead", "team", "contacts"]
+        widgets = {"contacts": forms.CheckboxSelectMultiple, "team": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contacts"].queryset = self.instance.client.contacts.all()
         self.fields["contacts"].required = False
         team = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
-        self.fields["owner"].queryset = self.fields["lead"].queryset = team
+        self.fields["owner"].queryset = self.fields["lead"].queryset = self.fields["team"].queryset = team
+        self.fields["team"].required = False
+
+
+class EscalationPathForm(forms.Form):
+    """Who answers at L2 and L3 on this project (L1 is always the owner and the lead)."""
+
+    def __init__(self, *args, path, **kwargs):
+        super().__init__(*args, **kwargs)
+        team = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+        for tier in path:
+            if tier.level > 1:
+                self.fields[f"l{tier.level}"] = forms.ModelMultipleChoiceField(
+                    queryset=team,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    label=f"L{tier.level} {tier.name}",
+                    initial=[member.pk for member in tier.members.all()],
+                )

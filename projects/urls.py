@@ -25,6 +25,7 @@ urlpatterns = [
     path("projects/<int:pk>/plan/channels/", views.channels_view, name="channels"),
     path("projects/<int:pk>/plan/cadence/", views.cadence_view, name="cadence"),
     path("projects/<int:pk>/plan/people/", views.people_view, name="people"),
+    path("projects/<int:pk>/plan/escalation-path/", views.escalation_path_view, name="escalation_path"),
     path("projects/<int:pk>/meetings/", views.log_meeting_view, name="log_meeting"),
     path("projects/<int:pk>/mail/<int:message_pk>/reply/", views.reply_view, name="reply"),
     path("projects/<int:pk>/escalations/", views.raise_escalation_view, name="raise_escalation"),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -42,6 +43,7 @@ from projects.forms import (
     DecisionForm,
     DraftForm,
     EscalationForm,
+    EscalationPathForm,
     EscalationStepForm,
     LaunchForm,
     MeetingForm,
@@ -205,6 +207,7 @@ def render_project(request, project, *, status=200, **forms):
         ),
         "cadence_form": forms.get("cadence") or CadenceForm(initial={"phase": project.phase}),
         "people_form": forms.get("people") or PeopleForm(instance=project),
+        "path_form": forms.get("path") or EscalationPathForm(path=Tier.path_for(project)),
         "meeting_form": forms.get("meeting") or MeetingForm(),
     }
     return render(request, "dashboard/project.html", context, status=status)
@@ -443,3 +446,16 @@ def people_view(request, pk):
     form.save()
     ensure_morning_digest(project.owner, now=timezone.now())
     return done(request, project, "Owner, lead and contacts saved.")
+
+
+@login_required
+@require_POST
+def escalation_path_view(request, pk):
+    project = project_for(request, pk)
+    form = EscalationPathForm(request.POST, path=Tier.path_for(project))
+    if not form.is_valid():
+        return render_project(request, project, status=400, path=form)
+    with transaction.atomic():
+        for name, members in form.cleaned_data.items():
+            Tier.override_for(project, int(name[1:]), members)
+    return done(request, project, "Escalation path saved; escalations raised from now on use it.")

@@ -416,3 +416,16 @@ def test_the_jargon_list_comes_from_settings(client, lead, project, settings):
     Update.objects.update(technical_body="Great synergy after the sprint.")
     _, _, findings = page(client, project).context["drafts"][0]
     assert findings == ["Jargon the client may not know: synergy."]
+
+
+def test_the_lead_names_who_answers_at_l2_for_this_project_only(client, project):
+    from escalations.models import Tier
+
+    sam = UserFactory(username="sam", first_name="Sam", email="sam@agency.example")
+    response = client.post(reverse("dashboard:escalation_path", args=[project.pk]), {"l2": [sam.pk]})
+    assert response.status_code == 302
+    levels = {tier.level: tier for tier in Tier.path_for(project)}
+    assert list(levels[2].members.all()) == [sam] and levels[2].project == project
+    assert not Tier.objects.get(project=None, level=2).members.exists()  # the org's path is untouched
+    other = make_project(name="Other")
+    assert {tier.level: tier for tier in Tier.path_for(other)}[2].project is None
