@@ -24,6 +24,7 @@ from comms.models import CadencePolicy, Deadline, Message, Update
 from comms.outbox import owner_alert, queue_messages, reply_to_address
 from comms.record import OrgPlan, decision_fact, project_record, projects_for_drafting
 from projects.models import Contact, Decision, Phase, Project
+from projects.portal_links import portal_url
 
 NEXT_TICK = dt.timedelta(minutes=1)
 
@@ -327,7 +328,13 @@ def client_messages(update, project, *, now, clock):
     for contact in people:
         executive = contact.kind == Contact.Kind.EXECUTIVE
         body = update.executive_body if executive else update.technical_body
-        context = {"update": update, "project": project, "contact": contact, "body": body}
+        context = {
+            "update": update,
+            "project": project,
+            "contact": contact,
+            "body": body,
+            "portal_url": portal_url(contact),
+        }
         messages.append(
             Message(
                 project=project,

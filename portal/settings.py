@@ -188,6 +188,10 @@ ANYMAIL = {
 
 # --- Product ----------------------------------------------------------------------------------
 
+# Where the portal is reached from outside, for links in email.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# How long the read-only portal link in routine update emails stays valid.
+PORTAL_LINK_DAYS = int(env("PORTAL_LINK_DAYS", "14"))
 # Words the draft lint flags as jargon a client may not know (comma-separated); empty: the
 # built-in list in comms/lint.py.
 JARGON_WORDS = env_list("JARGON_WORDS")

@@ -17,6 +17,7 @@ admin.site.index_title = "Organisation settings and records"
 
 urlpatterns = [
     path("", include("projects.urls")),
+    path("portal/", include("projects.portal_urls")),
     # One sign-in page for the whole team: admin's own login form forwards to it.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,0 +1,97 @@
+"""The client's read-only status portal, reached by a personal link. It reads only the portal's
+own cookie, so a team session opens nothing here and a portal visit opens no team page."""
+
+from __future__ import annotations
+
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from comms.models import Update
+from projects.models import Commitment
+from projects.portal_links import (
+    COOKIE,
+    SESSION_AGE,
+    LinkRefused,
+    contact_for_link,
+    contact_for_session,
+    session_value,
+)
+
+
+def portal_contact(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        contact = contact_for_session(request.COOKIES.get(COOKIE))
+        if contact is None:
+            return render(request, "portal/expired.html", status=403)
+        timezone.activate(ZoneInfo(contact.client.calendar.time_zone))  # the client reads their own time
+        request.contact = contact
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+def open_link(request, token):
+    try:
+        contact = contact_for_link(token)
+    except LinkRefused:
+        return render(request, "portal/expired.html", status=403)
+    response = redirect("portal:home")
+    response.set_cookie(
+        COOKIE,
+        session_value(contact),
+        max_age=int(SESSION_AGE.total_seconds()),
+        httponly=True,
+        secure=request.is_secure(),
+        samesite="Lax",
+    )
+    return response
+
+
+@require_POST
+def sign_out(request):
+    response = render(request, "portal/signed_out.html")
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@require_GET
+@portal_contact
+def home(request):
+    projects = list(request.contact.projects.filter(client=request.contact.client).select_related("owner"))
+    return render(request, "portal/home.html", {"contact": request.contact, "projects": projects})
+
+
+@require_GET
+@portal_contact
+def project_status(request, pk):
+    contact = request.contact
+    project = (
+        contact.projects.filter(client=contact.client, pk=pk)
+        .select_related("owner", "lead", "client")
+        .first()
+    )
+    if project is None:
+        raise Http404("No such project for you.")
+    # The status line and RAG are the ones last written to the client, never the team's own
+    # health, which speaks of drafts and internal escalations.
+    updates = project.updates.filter(state=Update.State.SENT).order_by("-sent_at")
+    context = {
+        "contact": contact,
+        "project": project,
+        "updates": updates[:20],
+        "latest": updates.first(),
+        "decisions": project.decisions.filter(confirmed_at__isnull=False).order_by("-made_at"),
+        "waiting_on_you": project.decisions.filter(awaiting_client=True),
+        "commitments": project.commitments.exclude(status=Commitment.Status.DROPPED).order_by("due_on"),
+        "phases": project.phase_changes.all(),
+        "today": timezone.localdate(),
+        "channel_rules": project.channel_rules.order_by("message_type"),
+    }
+    return render(request, "portal/project.html", context)

@@ -1,0 +1,119 @@
+"""The client's read-only portal: personal links, isolation between clients, expiry and revocation."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from comms.models import Update
+from projects.models import Contact
+from projects.portal_links import link_token
+from tests.factories import ContactFactory, UserFactory, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mia():
+    project = make_project(name="Fleet dashboard")
+    contact = ContactFactory(client=project.client, name="Mia Thompson", kind=Contact.Kind.EXECUTIVE)
+    project.contacts.add(contact)
+    now = timezone.now()
+    Update.objects.create(
+        project=project,
+        kind="build_status",
+        subject="Week 3",
+        technical_body="Detail for engineers.",
+        executive_body="Status: GREEN — on track.",
+        status_line="Build is on track.",
+        rag="green",
+        state="sent",
+        send_by=now,
+        created_at=now,
+        sent_at=now,
+    )
+    Update.objects.create(
+        project=project,
+        kind="build_status",
+        subject="Internal draft",
+        technical_body="Not yet reviewed.",
+        executive_body="-",
+        status_line="draft",
+        rag="red",
+        send_by=now,
+        created_at=now,
+    )
+    return contact
+
+
+def open_link(client, contact):
+    return client.get(reverse("portal:open_link", args=[link_token(contact)]))
+
+
+def test_a_personal_link_opens_the_contacts_projects_and_their_status(client, mia):
+    assert open_link(client, mia).status_code == 302
+    home = client.get(reverse("portal:home"))
+    assert "Fleet dashboard" in home.content.decode()
+    project = mia.projects.get()
+    page = client.get(reverse("portal:project", args=[project.pk])).content.decode()
+    assert "Build is on track." in page and "Status: GREEN" in page  # the executive's version
+    assert "Internal draft" not in page and "Not yet reviewed" not in page  # nothing internal
+
+
+def test_another_clients_project_is_not_found(client, mia):
+    open_link(client, mia)
+    other = make_project(name="Someone else's")
+    assert client.get(reverse("portal:project", args=[other.pk])).status_code == 404
+
+
+def test_a_tampered_or_expired_link_asks_for_a_new_one(client, mia):
+    token = link_token(mia)
+    tampered = client.get(reverse("portal:open_link", args=[token[:-2] + "xx"]))
+    assert (
+        tampered.status_code == 403
+        and "This link has expired — request a new one" in tampered.content.decode()
+    )
+    with time_machine.travel(timezone.now() + dt.timedelta(days=15), tick=False):
+        expired = client.get(reverse("portal:open_link", args=[token]))
+    assert expired.status_code == 403
+
+
+def test_revoking_access_kills_every_link_and_session_even_if_access_is_given_back(client, mia):
+    token = link_token(mia)
+    open_link(client, mia)
+    Contact.objects.filter(pk=mia.pk).update(portal_access=False, portal_revoked_at=timezone.now())
+    assert client.get(reverse("portal:home")).status_code == 403
+    Contact.objects.filter(pk=mia.pk).update(portal_access=True)
+    assert client.get(reverse("portal:open_link", args=[token])).status_code == 403
+    assert open_link(client, mia).status_code == 302  # a link issued after that works
+
+
+def test_a_team_session_does_not_open_the_portal_and_a_portal_visit_opens_no_team_page(client, mia):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse("portal:home")).status_code == 403
+    client.logout()
+    open_link(client, mia)
+    assert client.get(reverse("dashboard:portfolio")).status_code == 302  # to the team sign-in
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_signing_out_ends_the_portal_visit(client, mia):
+    open_link(client, mia)
+    client.post(reverse("portal:sign_out"))
+    assert client.get(reverse("portal:home")).status_code == 403
+
+
+def test_every_update_email_carries_the_contacts_own_portal_link(client, mia):
+    from comms.autopilot import log_decision, send_update
+
+    project = mia.projects.get()
+    log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=project.owner)
+    messages = send_update(
+        Update.objects.get(kind="decision_confirmation"), by=project.owner, now=timezone.now()
+    )
+    link = messages[0].body_text.split("Your project status, any time: ")[1].split()[0]
+    assert link.startswith("http://127.0.0.1:8000/portal/link/")
+    assert client.get(link.removeprefix("http://127.0.0.1:8000")).status_code == 302
+    assert "Fleet dashboard" in client.get(reverse("portal:home")).content.decode()
