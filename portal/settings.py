@@ -147,6 +147,16 @@ STORAGES = {
     },
 }
 
+# --- Cache (rate limits of the portal's "send me a link" page) -------------------------------
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL")}
+        if env("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- Celery -----------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or env("REDIS_URL") or "filesystem://localhost/"

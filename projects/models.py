@@ -408,3 +408,13 @@ class Commitment(models.Model):
 
     def is_overdue(self, today):
         return self.status == self.Status.OPEN and self.due_on < today
+
+
+class UsedPortalLink(models.Model):
+    """A single-use portal link once it has been opened: the unique nonce refuses a second use."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"link {self.nonce} used {self.used_at:%Y-%m-%d %H:%M}"

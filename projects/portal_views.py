@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import wraps
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,11 +16,15 @@ from comms.models import Update
 from projects.models import Commitment
 from projects.portal_links import (
     COOKIE,
+    REQUESTS_PER_ADDRESS,
+    REQUESTS_PER_IP,
     SESSION_AGE,
     LinkRefused,
     contact_for_link,
     contact_for_session,
+    send_sign_in_link,
     session_value,
+    within_rate,
 )
 
 
@@ -95,3 +100,24 @@ def project_status(request, pk):
         "channel_rules": project.channel_rules.order_by("message_type"),
     }
     return render(request, "portal/project.html", context)
+
+
+class LinkRequestForm(forms.Form):
+    email = forms.EmailField(label="Your email address")
+
+
+def request_link(request):
+    """ "Send me a new link": the same answer for known and unknown addresses; too many requests
+    from one address or one network get 429 with a clear message."""
+    form = LinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        ip = request.META.get("REMOTE_ADDR", "")
+        if not (
+            within_rate(f"portal-link:ip:{ip}", REQUESTS_PER_IP)
+            and within_rate(f"portal-link:email:{email}", REQUESTS_PER_ADDRESS)
+        ):
+            return render(request, "portal/request_link.html", {"form": form, "limited": True}, status=429)
+        send_sign_in_link(email, now=timezone.now())
+        return render(request, "portal/request_link.html", {"form": LinkRequestForm(), "sent": True})
+    return render(request, "portal/request_link.html", {"form": form}, status=400 if form.errors else 200)

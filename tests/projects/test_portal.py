@@ -117,3 +117,60 @@ def test_every_update_email_carries_the_contacts_own_portal_link(client, mia):
     assert link.startswith("http://127.0.0.1:8000/portal/link/")
     assert client.get(link.removeprefix("http://127.0.0.1:8000")).status_code == 302
     assert "Fleet dashboard" in client.get(reverse("portal:home")).content.decode()
+
+
+@pytest.fixture
+def fresh_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def test_asking_for_a_link_answers_the_same_for_known_and_unknown_addresses(client, mia, fresh_limits):
+    from comms.models import Message
+
+    known = client.post(reverse("portal:request_link"), {"email": mia.email.upper()})
+    unknown = client.post(reverse("portal:request_link"), {"email": "nobody@nowhere.example"})
+    assert known.status_code == unknown.status_code == 200
+    assert same_page(known) == same_page(unknown)
+    sent = Message.objects.get(kind="portal_link")
+    assert sent.to_email == mia.email
+
+
+def test_a_requested_link_works_once_and_for_15_minutes(client, mia, fresh_limits):
+    from comms.models import Message
+
+    client.post(reverse("portal:request_link"), {"email": mia.email})
+    link = Message.objects.get(kind="portal_link").body_text.split("http://127.0.0.1:8000")[1].split()[0]
+    assert client.get(link).status_code == 302
+    assert client.get(link).status_code == 403  # single use
+    client.post(reverse("portal:request_link"), {"email": mia.email})
+    late = (
+        Message.objects.filter(kind="portal_link")
+        .order_by("-pk")
+        .first()
+        .body_text.split("http://127.0.0.1:8000")[1]
+        .split()[0]
+    )
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=16), tick=False):
+        assert client.get(late).status_code == 403
+
+
+def test_too_many_requests_get_429_with_a_clear_message(client, mia, fresh_limits):
+    for _ in range(3):
+        assert client.post(reverse("portal:request_link"), {"email": mia.email}).status_code == 200
+    limited = client.post(reverse("portal:request_link"), {"email": mia.email})
+    assert limited.status_code == 429 and "Too many requests" in limited.content.decode()
+
+
+def test_a_malformed_address_gets_a_field_error(client, fresh_limits):
+    response = client.post(reverse("portal:request_link"), {"email": "not-an-address"})
+    assert response.status_code == 400 and "Enter a valid email address." in response.content.decode()
+
+
+def same_page(response):
+    """The page without what always differs (the CSRF token and the address typed in)."""
+    import re
+
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return re.sub(r'name="email"[^>]*>', "", text)
