@@ -123,3 +123,17 @@ def send_sign_in_link(email, *, now):
             )
         )
     queue_messages(messages)
+
+
+CALENDAR_SALT = "client-portal-calendar"
+
+
+def calendar_token(contact, *, now=None):
+    """A feed address for calendar apps, which carry no cookies: it lasts until access is revoked."""
+    return signing.dumps(
+        {"contact": contact.pk, "issued": (now or timezone.now()).timestamp()}, salt=CALENDAR_SALT
+    )
+
+
+def contact_for_calendar(token):
+    return _contact(token, salt=CALENDAR_SALT, max_age=None)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("projects/<int:pk>/", portal_views.project_status, name="project"),
     path("sign-out/", portal_views.sign_out, name="sign_out"),
     path("new-link/", portal_views.request_link, name="request_link"),
+    path("projects/<int:pk>/calendar/<str:token>.ics", portal_views.calendar_feed, name="calendar"),
 ]

@@ -3,16 +3,19 @@ own cookie, so a team session opens nothing here and a portal visit opens no tea
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 from zoneinfo import ZoneInfo
 
+import icalendar
 from django import forms
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from comms.models import Update
+from comms.models import Deadline, Update
 from projects.models import Commitment
 from projects.portal_links import (
     COOKIE,
@@ -20,6 +23,8 @@ from projects.portal_links import (
     REQUESTS_PER_IP,
     SESSION_AGE,
     LinkRefused,
+    calendar_token,
+    contact_for_calendar,
     contact_for_link,
     contact_for_session,
     send_sign_in_link,
@@ -90,10 +95,18 @@ def project_status(request, pk):
     context = {
         "contact": contact,
         "project": project,
+        "upcoming": upcoming(project),
+        "we_owe": project.commitments.filter(status=Commitment.Status.OPEN, waiting_for="").order_by(
+            "due_on"
+        ),
+        "calendar_url": reverse("portal:calendar", args=[project.pk, calendar_token(contact)]),
         "updates": updates[:20],
         "latest": updates.first(),
         "decisions": project.decisions.filter(confirmed_at__isnull=False).order_by("-made_at"),
         "waiting_on_you": project.decisions.filter(awaiting_client=True),
+        "promises_waiting_on_you": project.commitments.filter(status=Commitment.Status.OPEN).exclude(
+            waiting_for=""
+        ),
         "commitments": project.commitments.exclude(status=Commitment.Status.DROPPED).order_by("due_on"),
         "phases": project.phase_changes.all(),
         "today": timezone.localdate(),
@@ -121,3 +134,49 @@ def request_link(request):
         send_sign_in_link(email, now=timezone.now())
         return render(request, "portal/request_link.html", {"form": LinkRequestForm(), "sent": True})
     return render(request, "portal/request_link.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def upcoming(project):
+    """What the client will hear next and when: the next update and the post-launch check-ins."""
+    deadlines = project.deadlines.filter(
+        is_active=True, kind__in=[Deadline.Kind.CADENCE_UPDATE, Deadline.Kind.CHECKIN]
+    ).order_by("owed_at", "due_at")
+    return [(deadline.owed_at or deadline.due_at, describe_upcoming(deadline)) for deadline in deadlines]
+
+
+def describe_upcoming(deadline):
+    if deadline.kind == Deadline.Kind.CHECKIN:
+        return f"Check-in, day {deadline.checkin_day} after launch"
+    return "Next written update"
+
+
+@require_GET
+def calendar_feed(request, pk, token):
+    """An iCalendar feed of upcoming check-ins and promised dates, for the contact's calendar app."""
+    try:
+        contact = contact_for_calendar(token)
+    except LinkRefused:
+        raise Http404("This calendar address no longer works; request a new link.") from None
+    project = contact.projects.filter(client=contact.client, pk=pk).first()
+    if project is None:
+        raise Http404("No such project for you.")
+    feed = icalendar.Calendar()
+    feed.add("prodid", "-//Client communication portal//EN")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", f"{project.name} — {project.client.name}")
+    for at, title in upcoming(project):
+        event = icalendar.Event()
+        event.add("uid", f"{project.pk}-{title}-{at:%Y%m%d}@portal")
+        event.add("summary", f"{project.name}: {title}")
+        event.add("dtstart", at)
+        event.add("dtend", at + dt.timedelta(minutes=30))
+        event.add("dtstamp", timezone.now())
+        feed.add_component(event)
+    for commitment in project.commitments.filter(status=Commitment.Status.OPEN):
+        event = icalendar.Event()
+        event.add("uid", f"commitment-{commitment.pk}@portal")
+        event.add("summary", f"{project.name}: promised — {commitment.description}")
+        event.add("dtstart", commitment.due_on)
+        event.add("dtstamp", timezone.now())
+        feed.add_component(event)
+    return HttpResponse(feed.to_ical(), content_type="text/calendar; charset=utf-8")

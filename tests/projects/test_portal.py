@@ -174,3 +174,56 @@ def same_page(response):
 
     text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
     return re.sub(r'name="email"[^>]*>', "", text)
+
+
+def test_the_calendar_feed_lists_checkins_and_promised_dates_and_dies_with_revocation(client, mia):
+    import icalendar
+
+    from comms.autopilot import record_launch
+    from projects.models import Commitment
+
+    project = mia.projects.get()
+    record_launch(project, at=dt.datetime(2026, 4, 20, 10, 0, tzinfo=dt.UTC), by=project.owner)
+    Commitment.objects.create(
+        project=project, description="Hand over the admin guide", due_on=dt.date(2026, 5, 4)
+    )
+    open_link(client, mia)
+    page = client.get(reverse("portal:project", args=[project.pk]))
+    assert "Check-in, day 7 after launch" in page.content.decode()
+    feed_url = page.context["calendar_url"]
+    client.cookies.clear()  # a calendar app carries no cookie
+    feed = icalendar.Calendar.from_ical(client.get(feed_url).content)
+    summaries = sorted(str(event["summary"]) for event in feed.walk("VEVENT"))
+    assert summaries == [
+        "Fleet dashboard: Check-in, day 30 after launch",
+        "Fleet dashboard: Check-in, day 7 after launch",
+        "Fleet dashboard: promised — Hand over the admin guide",
+    ]
+    Contact.objects.filter(pk=mia.pk).update(portal_access=False, portal_revoked_at=timezone.now())
+    assert client.get(feed_url).status_code == 404
+
+
+def test_whose_move_says_what_we_owe_and_what_we_wait_for(client, mia):
+    from comms.autopilot import log_decision
+    from projects.models import Commitment
+
+    project = mia.projects.get()
+    log_decision(
+        project,
+        summary="Pick the launch date",
+        made_in="email",
+        made_at=timezone.now(),
+        by=project.owner,
+        awaiting_client=True,
+    )
+    Commitment.objects.create(
+        project=project,
+        description="Go live",
+        due_on=dt.date(2026, 5, 4),
+        waiting_for="DNS access",
+        waiting_since=timezone.now(),
+    )
+    open_link(client, mia)
+    page = client.get(reverse("portal:project", args=[project.pk])).content.decode()
+    assert "A decision: Pick the launch date" in page
+    assert "DNS access (for “Go live”)" in page
