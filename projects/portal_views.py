@@ -107,6 +107,7 @@ def project_status(request, pk):
         "promises_waiting_on_you": project.commitments.filter(status=Commitment.Status.OPEN).exclude(
             waiting_for=""
         ),
+        "issues_waiting_on_you": project.escalations.filter(internal=False, paused_at__isnull=False),
         "commitments": project.commitments.exclude(status=Commitment.Status.DROPPED).order_by("due_on"),
         "phases": project.phase_changes.all(),
         "today": timezone.localdate(),

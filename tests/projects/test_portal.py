@@ -227,3 +227,28 @@ def test_whose_move_says_what_we_owe_and_what_we_wait_for(client, mia):
     page = client.get(reverse("portal:project", args=[project.pk])).content.decode()
     assert "A decision: Pick the launch date" in page
     assert "DNS access (for “Go live”)" in page
+
+
+def test_an_issue_waiting_on_the_client_is_shown_with_its_pause_and_internal_ones_are_not(client, mia):
+    from escalations import services
+
+    project = mia.projects.get()
+    now = timezone.now()
+    shared = services.raise_escalation(
+        project, category="scope_change", severity="minor", title="Extra reports", description="d", now=now
+    )
+    services.wait_on_client(shared, by=project.owner, what="Your choice between option A and B", now=now)
+    hidden = services.raise_escalation(
+        project,
+        category="dispute",
+        severity="minor",
+        title="Internal worry",
+        description="d",
+        now=now,
+        internal=True,
+    )
+    services.wait_on_client(hidden, by=project.owner, what="Something internal", now=now)
+    open_link(client, mia)
+    page = client.get(reverse("portal:project", args=[project.pk])).content.decode()
+    assert "Your choice between option A and B (to resolve “Extra reports”; our clock is paused since" in page
+    assert "Internal worry" not in page and "Something internal" not in page
