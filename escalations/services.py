@@ -122,8 +122,9 @@ def raise_escalation(
         subject=f"Escalation for you: {title}",
         body=f"{escalation.get_severity_display()} {escalation.get_category_display().lower()} on {project}.\n"
         f"Acknowledge {acknowledge.explanation}.\nResolve {resolve.explanation}.\n\n{description}\n\n{documentation}",
+        clocks=clocks,
     )
-    tell_client(escalation, "raised", now=now)
+    tell_client(escalation, "raised", now=now, clocks=clocks)
     return escalation
 
 
@@ -159,13 +160,13 @@ def record(escalation, kind, *, now, by=None, note="", told=""):
     )
 
 
-def notify_tier(escalation, level, *, now, key, subject, body):
+def notify_tier(escalation, level, *, now, key, subject, body, clocks=None):
     """Mail everyone who answers at a tier: critical at once, day or night; minor and moderate
     inside the team's business hours."""
     people = list(User.objects.filter(pk__in=escalation.path.get(str(level), [])))
     send_after = now
     if escalation.severity != Severity.CRITICAL:
-        send_after = Clocks().team(escalation.project).next_opening(now)
+        send_after = (clocks or Clocks()).team(escalation.project).next_opening(now)
     notices = []
     for person in people:
         notice = team_notice(
@@ -193,7 +194,7 @@ def notify_tier(escalation, level, *, now, key, subject, body):
     )
 
 
-def tell_client(escalation, step, *, now):
+def tell_client(escalation, step, *, now, clocks=None):
     """The client contacts hear when an escalation that concerns them is raised and resolved."""
     if escalation.internal:
         return
@@ -216,7 +217,7 @@ def tell_client(escalation, step, *, now):
                 created_at=now,
                 send_after=now
                 if escalation.severity == Severity.CRITICAL
-                else Clocks().client(project).next_opening(now),
+                else (clocks or Clocks()).client(project).next_opening(now),
             )
         )
     queue_messages(messages)
@@ -258,7 +259,8 @@ def move_up(escalation, *, by, reason, now):
         raise AlreadyAtTopTier("This escalation is already at L3, the top tier.")
     escalation.tier += 1
     escalation.state = Escalation.State.OPEN
-    acknowledge_due = target_due(escalation, "acknowledge", now, Clocks())
+    clocks = Clocks()
+    acknowledge_due = target_due(escalation, "acknowledge", now, clocks)
     escalation.acknowledge_by = acknowledge_due.at
     escalation.save(update_fields=["tier", "state", "acknowledge_by"])
     set_timer(escalation, Deadline.Kind.ESCALATION_ACK, acknowledge_due)
@@ -270,6 +272,7 @@ def move_up(escalation, *, by, reason, now):
         key=f"tier{escalation.tier}",
         subject=f"Escalated to you (L{escalation.tier}): {escalation.title}",
         body=f"{reason}\n\nAcknowledge {acknowledge_due.explanation}.\n\n{escalation.description}\n\n{escalation.documentation}",
+        clocks=clocks,
     )
     return escalation
 
