@@ -6,6 +6,7 @@ the plan can be edited per project); cadence falls back to the default unless ov
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -277,6 +278,9 @@ class Update(models.Model):
         related_name="+",
         help_text="Empty when it went out by itself at the end of its review window.",
     )
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Kept current by a database trigger."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -379,6 +383,9 @@ class Message(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Kept current by a database trigger."
+    )
 
     objects = MessageQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ Tier rows without a project are the organisation's path; a project may override 
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -217,6 +218,9 @@ class Escalation(models.Model):
     post_mortem_prevention = models.TextField("what prevents a repeat", blank=True)
     source_message = models.ForeignKey(
         "comms.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="escalations"
+    )
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Kept current by a database trigger."
     )
 
     class Meta:

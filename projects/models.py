@@ -5,6 +5,7 @@ import zoneinfo
 
 import holidays
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
@@ -345,6 +346,9 @@ class Decision(models.Model):
     confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the written confirmation went out to the client."
     )
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Kept current by a database trigger."
+    )
 
     class Meta:
         ordering = ["-made_at"]
@@ -384,6 +388,9 @@ class Commitment(models.Model):
     )
     waiting_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Kept current by a database trigger."
+    )
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -1,0 +1,241 @@
+"""Search across everything said to or by a client: messages, updates, decisions, commitments and
+escalations, within the projects a person may see.
+
+On PostgreSQL the stored weighted vectors (portal/fulltext.py) are matched through their GIN
+indexes and ranked with ts_rank in one query; ts_headline marks up only the hits shown, in a
+second. On SQLite every word must occur as a substring, ranked in Python the same way.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Coalesce, Concat
+
+from comms.models import Message, Update
+from comms.search_text import (
+    MARK_START,
+    MARK_STOP,
+    excerpt,
+    mark_words,
+    marked_html,
+    query_words,
+    substring_rank,
+)
+from escalations.models import Escalation
+from portal.fulltext import TEXT_SEARCH_CONFIG
+from projects.models import Commitment, Decision
+
+RESULTS = 20
+SUBSTRING_CANDIDATES = 500  # per kind, newest first, for SQLite's ranking in Python
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of record entry: what it weighs as title and as body (as its trigger does),
+    when it was said, and which rows count as said to or by the client."""
+
+    kind: str
+    model: type
+    said_at: object
+    title: tuple
+    body: tuple
+    scope: Q
+
+    @property
+    def snippet_columns(self):
+        """The heading shown is the first title column; the snippet comes from the rest."""
+        return self.title[1:] + self.body
+
+
+SOURCES = {
+    source.kind: source
+    for source in [
+        Source(
+            "message",
+            Message,
+            Coalesce("sent_at", "created_at"),
+            ("subject",),
+            ("body_text",),
+            # Client mail, and our mail that is not a copy of an update (the update is found itself).
+            Q(project__isnull=False, user__isnull=True)
+            & (Q(direction=Message.Direction.IN) | Q(update__isnull=True)),
+        ),
+        Source(
+            "update",
+            Update,
+            Coalesce("sent_at", "created_at"),
+            ("subject", "status_line"),
+            ("technical_body",),
+            ~Q(state=Update.State.DISCARDED),
+        ),
+        Source("decision", Decision, F("made_at"), ("summary",), (), Q()),
+        Source(
+            "commitment", Commitment, F("created_at"), ("description",), ("waiting_for", "recovery_plan"), Q()
+        ),
+        Source(
+            "escalation",
+            Escalation,
+            F("raised_at"),
+            ("title",),
+            (
+                "description",
+                "documentation",
+                "resolution",
+                "post_mortem_what",
+                "post_mortem_why",
+                "post_mortem_prevention",
+            ),
+            Q(),
+        ),
+    ]
+}
+KINDS = tuple(SOURCES)
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    id: int
+    project_id: int
+    project: str
+    client: str
+    said_at: dt.datetime
+    title: str  # HTML: escaped, matches in <mark>
+    snippet: str  # HTML: escaped, matches in <mark>
+    rank: float
+
+
+def search_record(projects, text, *, kinds=KINDS, since=None, until=None, limit=RESULTS):
+    """The best `limit` entries for `text` in the record of `projects` (a Project queryset),
+    said in [since, until), best first and newest first among equals."""
+    sources = [SOURCES[kind] for kind in kinds]
+    if not text.strip() or not sources:
+        return []
+    if connection.vendor == "postgresql":
+        return _ranked_by_postgres(sources, projects, text, since, until, limit)
+    return _ranked_by_substrings(sources, projects, text, since, until, limit)
+
+
+def _said(source, projects, since, until):
+    records = source.model.objects.filter(source.scope, project__in=projects).annotate(said_at=source.said_at)
+    if since:
+        records = records.filter(said_at__gte=since)
+    if until:
+        records = records.filter(said_at__lt=until)
+    return records
+
+
+def _joined(columns):
+    if len(columns) == 1:
+        return F(columns[0])
+    parts = [F(columns[0])]
+    for column in columns[1:]:
+        parts += [Value(" "), F(column)]
+    return Concat(*parts, output_field=TextField())
+
+
+def _ranked_by_postgres(sources, projects, text, since, until, limit):
+    query = SearchQuery(text, search_type="websearch", config=TEXT_SEARCH_CONFIG)
+    matches = [
+        _said(source, projects, since, until)
+        .filter(search_vector=query)
+        .annotate(entry_kind=Value(source.kind), rank=SearchRank(F("search_vector"), query))
+        .values("entry_kind", "id", "said_at", "rank")
+        for source in sources
+    ]
+    best = list(matches[0].union(*matches[1:], all=True).order_by("-rank", "-said_at", "-id")[:limit])
+    if not best:
+        return []
+    shown = {}
+    for kind in {hit["entry_kind"] for hit in best}:
+        source = SOURCES[kind]
+        snippet = (
+            SearchHeadline(
+                _joined(source.snippet_columns),
+                query,
+                config=TEXT_SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=20,
+                min_words=8,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+            if source.snippet_columns
+            else Value("", output_field=TextField())
+        )
+        shown[kind] = (
+            source.model.objects.filter(pk__in=[hit["id"] for hit in best if hit["entry_kind"] == kind])
+            .annotate(
+                entry_kind=Value(kind),
+                heading=SearchHeadline(
+                    source.title[0],
+                    query,
+                    config=TEXT_SEARCH_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_STOP,
+                    highlight_all=True,
+                ),
+                snippet=snippet,
+                project_name=F("project__name"),
+                client_name=F("project__client__name"),
+            )
+            .values("entry_kind", "id", "project_id", "project_name", "client_name", "heading", "snippet")
+        )
+    parts = list(shown.values())
+    details = {(row["entry_kind"], row["id"]): row for row in parts[0].union(*parts[1:], all=True)}
+    return [
+        _hit(
+            hit,
+            details[hit["entry_kind"], hit["id"]],
+            details[hit["entry_kind"], hit["id"]]["heading"],
+            hit["rank"],
+        )
+        for hit in best
+    ]
+
+
+def _ranked_by_substrings(sources, projects, text, since, until, limit):
+    words = query_words(text)
+    if not words:
+        return []
+    found = []
+    for source in sources:
+        columns = source.title + source.body
+        records = _said(source, projects, since, until)
+        for word in words:
+            anywhere = Q()
+            for column in columns:
+                anywhere |= Q(**{f"{column}__icontains": word})
+            records = records.filter(anywhere)
+        rows = records.annotate(
+            entry_kind=Value(source.kind),
+            project_name=F("project__name"),
+            client_name=F("project__client__name"),
+        ).values("entry_kind", "id", "said_at", "project_id", "project_name", "client_name", *columns)
+        for row in rows.order_by("-said_at", "-id")[:SUBSTRING_CANDIDATES]:
+            title = " ".join(row[column] for column in source.title)
+            body = " ".join(row[column] for column in source.body)
+            rank = substring_rank(words, title, body)
+            if rank:
+                row["snippet"] = excerpt(" ".join(row[c] for c in source.snippet_columns), words)
+                found.append((rank, row, mark_words(row[source.title[0]], words)))
+    found.sort(key=lambda match: (match[0], match[1]["said_at"], match[1]["id"]), reverse=True)
+    return [_hit(row, row, heading, rank) for rank, row, heading in found[:limit]]
+
+
+def _hit(match, row, heading, rank):
+    return Hit(
+        kind=match["entry_kind"],
+        id=match["id"],
+        project_id=row["project_id"],
+        project=row["project_name"],
+        client=row["client_name"],
+        said_at=match["said_at"],
+        title=marked_html(heading),
+        snippet=marked_html(row["snippet"]),
+        rank=round(rank, 4),
+    )
