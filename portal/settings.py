@@ -53,12 +53,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "anymail",
     "csp",
     "projects",
     "comms",
     "escalations",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +210,50 @@ PORTAL_LINK_DAYS = int(env("PORTAL_LINK_DAYS", "14"))
 # Words the draft lint flags as jargon a client may not know (comma-separated); empty: the
 # built-in list in comms/lint.py.
 JARGON_WORDS = env_list("JARGON_WORDS")
+
+# --- API -------------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    # Token first: an unauthenticated request then gets 401 with WWW-Authenticate, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    # JSON only: the browsable API's pages carry inline script that the strict CSP would block.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Client communication portal API",
+    "DESCRIPTION": "Read and write the record: projects with their plan, contacts, phases, commitments, "
+    "decisions, updates, messages and escalations. Authenticate with `Authorization: Token <key>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Read and write shapes differ (ids in, read-only fields out), so each gets its own component.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH here still needs its key field (a draft's revision), so it keeps its required list.
+    "COMPONENT_SPLIT_PATCH": False,
+    # Swagger UI's files come from drf-spectacular-sidecar as our own static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "Phase": "projects.models.Phase",
+        "PlannedPhase": "api.projects.PLANNED_PHASES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+}
 
 # --- Security (production posture; `manage.py check --deploy` passes with DEBUG off) ----------
 

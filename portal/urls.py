@@ -1,4 +1,5 @@
-"""Root URLs: the lead dashboard, team sign-in, Django admin, provider webhooks, the health check."""
+"""Root URLs: the lead dashboard, the REST API, team sign-in, Django admin, provider webhooks, the health
+check."""
 
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
 from anymail.webhooks.postmark import PostmarkInboundWebhookView
@@ -18,6 +19,7 @@ admin.site.index_title = "Organisation settings and records"
 urlpatterns = [
     path("", include("projects.urls")),
     path("portal/", include("projects.portal_urls")),
+    path("api/", include("api.urls")),
     # One sign-in page for the whole team: admin's own login form forwards to it.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

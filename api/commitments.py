@@ -1,0 +1,125 @@
+"""Commitments: dated promises to the client, added, held up on the client and completed through
+`projects.services`."""
+
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from projects.models import Commitment
+from projects.services import add_commitment, complete_commitment, wait_on_client_for
+
+from .errors import Conflict, conflict
+from .filters import since_until
+from .permissions import ProjectScoped, VisibleProjectField
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    project = VisibleProjectField()
+    overdue = serializers.SerializerMethodField(help_text="Open and past its due date.")
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "project",
+            "description",
+            "due_on",
+            "in_scope",
+            "status",
+            "progress",
+            "done_on",
+            "overdue",
+            "recovery_plan",
+            "waiting_for",
+            "waiting_since",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "progress",
+            "done_on",
+            "recovery_plan",
+            "waiting_for",
+            "waiting_since",
+            "created_at",
+        ]
+
+    def get_overdue(self, commitment) -> bool:
+        return commitment.is_overdue(timezone.localdate())
+
+
+class WaitingSerializer(serializers.ModelSerializer):
+    """What the team waits for from the client before it can go on; empty clears it."""
+
+    class Meta:
+        model = Commitment
+        fields = ["waiting_for"]
+        extra_kwargs = {"waiting_for": {"required": True}}
+
+
+class CompletionSerializer(serializers.Serializer):
+    done_on = serializers.DateField(required=False, help_text="Defaults to today.")
+
+
+class CommitmentFilter(filters.FilterSet):
+    since, until = since_until("due_on", filters.DateFilter)
+
+    class Meta:
+        model = Commitment
+        fields = ["project", "status", "in_scope"]
+
+
+def open_only(commitment):
+    if commitment.status != Commitment.Status.OPEN:
+        raise Conflict(f"This commitment is {commitment.get_status_display().lower()}, no longer open.")
+
+
+class CommitmentViewSet(
+    ProjectScoped,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Promises re-stated in every update until done; filter `since`/`until` on the due date."""
+
+    queryset = Commitment.objects.all()
+    serializer_class = CommitmentSerializer
+    filterset_class = CommitmentFilter
+    ordering_fields = ["due_on", "created_at"]
+    ordering = ["due_on", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = add_commitment(
+            data["project"], description=data["description"], due_on=data["due_on"], in_scope=data["in_scope"]
+        )
+
+    @extend_schema(
+        request=WaitingSerializer,
+        responses={200: CommitmentSerializer, 409: conflict("The commitment is done or dropped.")},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        commitment = self.get_object()
+        incoming = WaitingSerializer(commitment, data=request.data)
+        incoming.is_valid(raise_exception=True)
+        open_only(commitment)
+        wait_on_client_for(commitment, what=incoming.validated_data["waiting_for"], now=timezone.now())
+        return Response(self.get_serializer(commitment).data)
+
+    @extend_schema(
+        request=CompletionSerializer,
+        responses={200: CommitmentSerializer, 409: conflict("The commitment is already done or dropped.")},
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        commitment = self.get_object()
+        incoming = CompletionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        open_only(commitment)
+        complete_commitment(commitment, on=incoming.validated_data.get("done_on") or timezone.localdate())
+        return Response(self.get_serializer(commitment).data)

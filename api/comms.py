@@ -1,0 +1,148 @@
+"""Updates and messages: drafts edited and sent through `comms.autopilot`, every message in and out
+read from the record (mail to the team itself is not part of it)."""
+
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from comms.autopilot import edit_draft, send_update
+from comms.models import Message, Update
+
+from .errors import Conflict, conflict
+from .filters import since_until
+from .permissions import ProjectScoped
+
+EDITABLE = ["subject", "status_line", "rag", "executive_body", "technical_body"]
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Update
+        fields = [
+            "id",
+            "project",
+            "kind",
+            "state",
+            *EDITABLE,
+            "revision",
+            "urgent",
+            "decision",
+            "send_by",
+            "created_at",
+            "sent_at",
+            "sent_by",
+        ]
+        read_only_fields = fields
+
+
+class DraftEditSerializer(serializers.ModelSerializer):
+    """An edit of a draft: fields left out keep their text. `revision` is the one the editor
+    loaded; if someone saved since, nothing is overwritten and the answer is 409."""
+
+    revision = serializers.IntegerField(min_value=0)
+
+    class Meta:
+        model = Update
+        fields = ["revision", *EDITABLE]
+        extra_kwargs = {field: {"required": False} for field in EDITABLE}
+
+
+class UpdateFilter(filters.FilterSet):
+    since, until = since_until("created_at")
+
+    class Meta:
+        model = Update
+        fields = ["project", "kind", "state"]
+
+
+class UpdateViewSet(ProjectScoped, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Status updates drafted from the record; a draft is edited with PATCH and sent with POST
+    to its `send` action."""
+
+    queryset = Update.objects.all()
+    serializer_class = UpdateSerializer
+    filterset_class = UpdateFilter
+    ordering_fields = ["created_at", "send_by", "sent_at"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @extend_schema(
+        request=DraftEditSerializer,
+        responses={
+            200: UpdateSerializer,
+            409: conflict("Someone saved or sent the draft since that revision; nothing was overwritten."),
+        },
+    )
+    def partial_update(self, request, *args, **kwargs):
+        update = self.get_object()
+        incoming = DraftEditSerializer(update, data=request.data)
+        incoming.is_valid(raise_exception=True)
+        text = {field: incoming.validated_data.get(field, getattr(update, field)) for field in EDITABLE}
+        edit_draft(update, revision=incoming.validated_data["revision"], **text)
+        return Response(self.get_serializer(update).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: UpdateSerializer,
+            409: conflict("Not a draft any more, or no contact can receive it."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None):
+        """Send the draft to the project's contacts (each in their client's business hours)."""
+        update = self.get_object()
+        if update.state not in (Update.State.DRAFT, Update.State.OVERDUE):
+            raise Conflict(f"This update is {update.get_state_display().lower()}, not a draft.")
+        send_update(update, by=request.user, now=timezone.now())
+        update.refresh_from_db()
+        return Response(self.get_serializer(update).data)
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "project",
+            "direction",
+            "kind",
+            "contact",
+            "update",
+            "from_email",
+            "to_email",
+            "subject",
+            "body_text",
+            "urgent",
+            "state",
+            "attachments",
+            "created_at",
+            "sent_at",
+            "delivered_at",
+            "respond_by",
+            "responded_at",
+            "response_note",
+        ]
+        read_only_fields = fields
+
+
+class MessageFilter(filters.FilterSet):
+    since, until = since_until("created_at")
+
+    class Meta:
+        model = Message
+        fields = ["project", "direction", "kind", "state", "contact"]
+
+
+class MessageViewSet(ProjectScoped, viewsets.ReadOnlyModelViewSet):
+    """Every message to and from the client's contacts, newest first."""
+
+    # Rows with a team member are the team's own alerts and digests, not the client record.
+    queryset = Message.objects.filter(user__isnull=True)
+    serializer_class = MessageSerializer
+    filterset_class = MessageFilter
+    ordering_fields = ["created_at", "respond_by"]
+    ordering = ["-created_at", "-id"]

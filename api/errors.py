@@ -1,0 +1,83 @@
+"""Domain errors and Django validation errors turned into JSON responses, in one place: a step the
+record's state does not allow is a 409, missing or wrong input a 400; the body is `{"detail": …}`
+or DRF's `{field: [messages]}`."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, status
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+from comms.autopilot import NoRecipients, StaleDraft
+from escalations.services import (
+    AlreadyAcknowledged,
+    AlreadyAtTopTier,
+    EscalationAlreadyClosed,
+    EscalationError,
+    NotWaiting,
+)
+from projects.services import PhaseUnchanged
+
+STATE_CONFLICTS = (
+    StaleDraft,
+    NoRecipients,
+    PhaseUnchanged,
+    EscalationAlreadyClosed,
+    AlreadyAcknowledged,
+    AlreadyAtTopTier,
+    NotWaiting,
+)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record's state does not allow this."
+    default_code = "conflict"
+
+
+class Refused(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The request is missing what this step needs."
+    default_code = "refused"
+
+
+def handle_exception(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        # A model's full_clean inside a service: same field names as the serializer's own errors.
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, STATE_CONFLICTS):
+        exc = Conflict(str(exc))
+    elif isinstance(exc, EscalationError):
+        exc = Refused(str(exc))
+    return exception_handler(exc, context)
+
+
+# --- The same shapes, for the OpenAPI schema -----------------------------------------------------
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "What went wrong, in words."}},
+    "required": ["detail"],
+}
+INVALID_SCHEMA = {
+    "type": "object",
+    "description": "`{field: [messages]}` (`non_field_errors` for the request as a whole), or "
+    "`{detail: message}` when the body could not be read or a step needs more.",
+    "properties": {
+        "detail": {"type": "string"},
+        "non_field_errors": {"type": "array", "items": {"type": "string"}},
+    },
+    "additionalProperties": {
+        "anyOf": [{"type": "array", "items": {}}, {"type": "object"}],
+    },
+}
+ERROR = {"$ref": "#/components/schemas/Error"}
+INVALID = {"$ref": "#/components/schemas/ValidationError"}
+
+
+def conflict(description):
+    return OpenApiResponse(response=ERROR, description=description)
+
+
+def invalid(description):
+    return OpenApiResponse(response=INVALID, description=description)

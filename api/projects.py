@@ -1,0 +1,326 @@
+"""Projects with their communication plan, the client's contacts, and the phase history: created and
+changed through `projects.services`, the path the dashboard and admin take."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Prefetch
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from comms.models import CadencePolicy, ChannelRule, MessageType
+from comms.plan import set_cadence, set_channels
+from comms.record import OrgPlan, describe_cadence
+from projects.models import Contact, Phase, PhaseChange, Project
+from projects.services import PhaseUnchanged, change_phase, create_project
+
+from .filters import since_until
+from .permissions import (
+    ProjectScoped,
+    VisibleClientField,
+    VisibleContactField,
+    VisibleProjectField,
+    visible_clients,
+    visible_projects,
+)
+
+User = get_user_model()
+PLANNED_PHASES = [(phase, label) for phase, label in Phase.choices if phase != Phase.CLOSED]
+
+
+# --- Projects and their plan ---------------------------------------------------------------------
+
+
+class ChannelRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChannelRule
+        fields = ["message_type", "channel", "note"]
+        read_only_fields = ["note"]
+
+
+class CadenceSerializer(serializers.ModelSerializer):
+    description = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CadencePolicy
+        fields = [
+            "phase",
+            "interval_days",
+            "business_days_only",
+            "update_kind",
+            "live_call_interval_days",
+            "quiet_after_business_days",
+            "description",
+        ]
+
+    def get_description(self, policy) -> str:
+        return describe_cadence(policy)
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    """The plan's answers besides who talks to whom (the project's people and contacts)."""
+
+    channel_rules = ChannelRuleSerializer(many=True, read_only=True)
+    cadence = serializers.SerializerMethodField(help_text="The cadence in force for each phase.")
+
+    class Meta:
+        model = Project
+        fields = ["channel_rules", "cadence", "record_location"]
+
+    @extend_schema_field(CadenceSerializer(many=True))
+    def get_cadence(self, project):
+        org = self.context["org_plan"]
+        policies = [org.cadence_for(project, phase) for phase, _ in PLANNED_PHASES]
+        return CadenceSerializer([policy for policy in policies if policy], many=True).data
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    plan = PlanSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "client",
+            "name",
+            "scope",
+            "phase",
+            "owner",
+            "lead",
+            "team",
+            "contacts",
+            "starts_on",
+            "target_delivery_on",
+            "target_launch_on",
+            "kickoff_at",
+            "launched_at",
+            "auto_send_drafts",
+            "known_limitations",
+            "support_terms",
+            "client_silence",
+            "last_client_message_at",
+            "created_at",
+            "plan",
+        ]
+        read_only_fields = fields
+
+
+class ChannelChoiceSerializer(serializers.Serializer):
+    message_type = serializers.ChoiceField(choices=MessageType.choices)
+    channel = serializers.ChoiceField(choices=ChannelRule._meta.get_field("channel").choices)
+
+
+class CadenceChoiceSerializer(serializers.Serializer):
+    phase = serializers.ChoiceField(choices=PLANNED_PHASES)
+    interval_days = serializers.IntegerField(min_value=1, max_value=90)
+    business_days_only = serializers.BooleanField(default=False)
+
+
+def team_members():
+    return User.objects.filter(is_active=True)
+
+
+class ProjectCreateSerializer(serializers.ModelSerializer):
+    """A new project; `channel_rules` and `cadence` override the org's plan where given."""
+
+    client = VisibleClientField()
+    owner = serializers.PrimaryKeyRelatedField(queryset=team_members())
+    lead = serializers.PrimaryKeyRelatedField(queryset=team_members())
+    team = serializers.PrimaryKeyRelatedField(queryset=team_members(), many=True, required=False)
+    contacts = VisibleContactField(many=True, required=False)
+    channel_rules = ChannelChoiceSerializer(many=True, required=False)
+    cadence = CadenceChoiceSerializer(many=True, required=False)
+
+    class Meta:
+        model = Project
+        fields = [
+            "client",
+            "name",
+            "scope",
+            "phase",
+            "owner",
+            "lead",
+            "team",
+            "contacts",
+            "starts_on",
+            "target_delivery_on",
+            "target_launch_on",
+            "record_location",
+            "auto_send_drafts",
+            "known_limitations",
+            "support_terms",
+            "channel_rules",
+            "cadence",
+        ]
+        # The model's constraints are checked by create_project's full_clean, with their own words.
+        validators = []
+
+    def validate_channel_rules(self, rules):
+        types = [rule["message_type"] for rule in rules]
+        if len(types) != len(set(types)):
+            raise serializers.ValidationError("One channel per message type: a type is named twice.")
+        return rules
+
+    def validate_cadence(self, policies):
+        phases = [policy["phase"] for policy in policies]
+        if len(phases) != len(set(phases)):
+            raise serializers.ValidationError("One cadence per phase: a phase is named twice.")
+        return policies
+
+    def validate(self, data):
+        client = data["client"]
+        strangers = [contact for contact in data.get("contacts", []) if contact.client_id != client.pk]
+        if strangers:
+            raise serializers.ValidationError(
+                {"contacts": [f"{contact.name} is not a contact of {client}." for contact in strangers]}
+            )
+        user = self.context["request"].user
+        people = {data["owner"], data["lead"], *data.get("team", [])}
+        if not user.is_superuser and user not in people:
+            raise serializers.ValidationError(
+                "Name yourself as owner, lead or team member: you would not see the project otherwise."
+            )
+        return data
+
+
+class ProjectFilter(filters.FilterSet):
+    since, until = since_until("created_at")
+
+    class Meta:
+        model = Project
+        fields = ["phase", "client", "owner", "lead"]
+
+
+class ProjectViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Projects the user owns, leads or works on (admins: all), each with its plan."""
+
+    queryset = Project.objects.prefetch_related(
+        "team",
+        "contacts",
+        "cadence_overrides",
+        Prefetch("channel_rules", queryset=ChannelRule.objects.order_by("message_type")),
+    )
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilter
+    ordering_fields = ["name", "created_at", "starts_on", "target_launch_on", "phase"]
+    ordering = ["client__name", "name"]
+
+    def get_queryset(self):
+        return super().get_queryset().filter(pk__in=visible_projects(self.request.user))
+
+    def get_serializer_context(self):
+        # The org's default cadence, read once per request rather than once per project.
+        return {**super().get_serializer_context(), "org_plan": OrgPlan()}
+
+    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
+    def create(self, request, *args, **kwargs):
+        incoming = ProjectCreateSerializer(data=request.data, context=self.get_serializer_context())
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        channels, cadence = data.pop("channel_rules", []), data.pop("cadence", [])
+        with transaction.atomic():
+            project = create_project(by=request.user, **data)
+            set_channels(project, {rule["message_type"]: rule["channel"] for rule in channels})
+            # The cadence deadline itself starts at the kickoff (log_kickoff), as for any project.
+            for policy in cadence:
+                set_cadence(project, **policy)
+        project = self.get_queryset().get(pk=project.pk)
+        return Response(self.get_serializer(project).data, status=status.HTTP_201_CREATED)
+
+
+# --- Contacts ------------------------------------------------------------------------------------
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "client",
+            "name",
+            "email",
+            "kind",
+            "role",
+            "phone",
+            "receives_updates",
+            "portal_access",
+            "email_bounced_at",
+            "projects",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {"projects": {"help_text": "The projects you may see that this contact is on."}}
+
+
+class ContactFilter(filters.FilterSet):
+    project = filters.NumberFilter(field_name="projects")
+
+    class Meta:
+        model = Contact
+        fields = ["client", "kind", "project"]
+
+
+class ContactViewSet(viewsets.ReadOnlyModelViewSet):
+    """The people of the clients whose projects the user may see."""
+
+    queryset = Contact.objects.all()
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+    ordering_fields = ["name", "email"]
+    ordering = ["client__name", "name"]
+
+    def get_queryset(self):
+        user = self.request.user
+        return (
+            super()
+            .get_queryset()
+            .filter(client__in=visible_clients(user))
+            .prefetch_related(Prefetch("projects", queryset=visible_projects(user).order_by("pk")))
+        )
+
+
+# --- Phases --------------------------------------------------------------------------------------
+
+
+class PhaseChangeSerializer(serializers.ModelSerializer):
+    project = VisibleProjectField()
+    from_phase = serializers.ChoiceField(
+        choices=Phase.choices, allow_blank=True, read_only=True, help_text="Empty on the first line."
+    )
+
+    class Meta:
+        model = PhaseChange
+        fields = ["id", "project", "from_phase", "to_phase", "changed_at", "changed_by", "note"]
+        read_only_fields = ["id", "changed_at", "changed_by"]
+        extra_kwargs = {
+            "note": {"max_length": 300, "help_text": "Said in the one-line notice to the client."}
+        }
+
+
+class PhaseChangeFilter(filters.FilterSet):
+    since, until = since_until("changed_at")
+
+    class Meta:
+        model = PhaseChange
+        fields = ["project", "to_phase"]
+
+
+class PhaseChangeViewSet(ProjectScoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Each project's phase history; a new line moves the project, and the client's notice is
+    drafted at once."""
+
+    queryset = PhaseChange.objects.all()
+    serializer_class = PhaseChangeSerializer
+    filterset_class = PhaseChangeFilter
+    ordering_fields = ["changed_at"]
+    ordering = ["changed_at", "id"]
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            serializer.instance = change_phase(
+                data["project"], to=data["to_phase"], by=self.request.user, note=data.get("note", "")
+            )
+        except PhaseUnchanged as problem:
+            raise serializers.ValidationError({"to_phase": [str(problem)]}) from None

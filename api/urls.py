@@ -1,0 +1,30 @@
+"""/api/: one route per resource, its actions as POST sub-routes; the OpenAPI schema and its docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from .commitments import CommitmentViewSet
+from .comms import MessageViewSet, UpdateViewSet
+from .decisions import DecisionViewSet
+from .docs import DocsView
+from .escalations import EscalationViewSet
+from .projects import ContactViewSet, PhaseChangeViewSet, ProjectViewSet
+
+router = DefaultRouter()
+router.register("projects", ProjectViewSet, basename="project")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("phases", PhaseChangeViewSet, basename="phase")
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("updates", UpdateViewSet, basename="update")
+router.register("messages", MessageViewSet, basename="message")
+router.register("escalations", EscalationViewSet, basename="escalation")
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]
