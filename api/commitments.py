@@ -94,10 +94,8 @@ class CommitmentViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = add_commitment(
-            data["project"], description=data["description"], due_on=data["due_on"], in_scope=data["in_scope"]
-        )
+        data = dict(serializer.validated_data)
+        serializer.instance = add_commitment(data.pop("project"), **data)
 
     @extend_schema(
         request=WaitingSerializer,

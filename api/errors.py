@@ -2,10 +2,12 @@
 record's state does not allow is a 409, missing or wrong input a 400; the body is `{"detail": …}`
 or DRF's `{field: [messages]}`."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from comms.autopilot import NoRecipients, StaleDraft
@@ -44,7 +46,10 @@ class Refused(exceptions.APIException):
 def handle_exception(exc, context):
     if isinstance(exc, DjangoValidationError):
         # A model's full_clean inside a service: same field names as the serializer's own errors.
-        exc = exceptions.ValidationError(as_serializer_error(exc))
+        errors = as_serializer_error(exc)
+        if NON_FIELD_ERRORS in errors:
+            errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+        exc = exceptions.ValidationError(errors)
     elif isinstance(exc, STATE_CONFLICTS):
         exc = Conflict(str(exc))
     elif isinstance(exc, EscalationError):
