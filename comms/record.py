@@ -128,25 +128,20 @@ def decision_fact(decision, zone):
     )
 
 
-def record_entries(project, *, latest=None, search="", kind=""):
+def record_entries(project, *, latest=None, kind=""):
     """Every message in and out, update, decision, commitment and phase change, oldest first;
     with `latest`, only the newest that many (read newest-first from each source, so a long
-    record costs no more than a short one); `search` keeps entries whose words contain it, and
-    `kind` (message, update, decision, commitment, phase_change) one source only."""
+    record costs no more than a short one); `kind` (message, update, decision, commitment,
+    phase_change) keeps one source only. Searching by words is comms/search.py's."""
 
-    def pick(queryset, moment, *text_fields):
+    def pick(queryset, moment):
         if kind and not queryset.model._meta.model_name.startswith(kind.replace("_", "")):
             return queryset.none()
-        if search:
-            matches = Q()
-            for name in text_fields:
-                matches |= Q(**{f"{name}__icontains": search})
-            queryset = queryset.filter(matches)
         return queryset.order_by(f"-{moment}")[:latest] if latest else queryset
 
     entries = []
     messages = project.messages.filter(user__isnull=True).annotate(at=Coalesce("sent_at", "created_at"))
-    for message in pick(messages, "at", "subject", "body_text"):
+    for message in pick(messages, "at"):
         entries.append(
             {
                 "at": message.sent_at or message.created_at,
@@ -160,7 +155,7 @@ def record_entries(project, *, latest=None, search="", kind=""):
     updates = project.updates.exclude(state=Update.State.DISCARDED).annotate(
         at=Coalesce("sent_at", "created_at")
     )
-    for update in pick(updates, "at", "subject", "technical_body"):
+    for update in pick(updates, "at"):
         entries.append(
             {
                 "at": update.sent_at or update.created_at,
@@ -171,7 +166,7 @@ def record_entries(project, *, latest=None, search="", kind=""):
                 "state": update.state,
             }
         )
-    for decision in pick(project.decisions.prefetch_related("agreed_by"), "made_at", "summary"):
+    for decision in pick(project.decisions.prefetch_related("agreed_by"), "made_at"):
         agreed = ", ".join(contact.name for contact in decision.agreed_by.all())
         entries.append(
             {
@@ -186,7 +181,7 @@ def record_entries(project, *, latest=None, search="", kind=""):
                 else ("awaiting client" if decision.awaiting_client else "logged"),
             }
         )
-    for commitment in pick(project.commitments.all(), "created_at", "description"):
+    for commitment in pick(project.commitments.all(), "created_at"):
         entries.append(
             {
                 "at": commitment.created_at,
@@ -198,7 +193,7 @@ def record_entries(project, *, latest=None, search="", kind=""):
                 "state": commitment.status,
             }
         )
-    for change in pick(project.phase_changes.all(), "changed_at", "note"):
+    for change in pick(project.phase_changes.all(), "changed_at"):
         entries.append(
             {
                 "at": change.changed_at,

@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Coalesce, Concat
+from django.utils.safestring import mark_safe
 
 from comms.models import Message, Update
 from comms.search_text import (
@@ -103,8 +104,8 @@ class Hit:
     project: str
     client: str
     said_at: dt.datetime
-    title: str  # HTML: escaped, matches in <mark>
-    snippet: str  # HTML: escaped, matches in <mark>
+    title: str  # safe HTML: escaped, matches in <mark>
+    snippet: str
     rank: float
 
 
@@ -235,7 +236,7 @@ def _hit(match, row, heading, rank):
         project=row["project_name"],
         client=row["client_name"],
         said_at=match["said_at"],
-        title=marked_html(heading),
-        snippet=marked_html(row["snippet"]),
+        title=mark_safe(marked_html(heading)),  # marked_html escapes all but its own <mark>s
+        snippet=mark_safe(marked_html(row["snippet"])),
         rank=round(rank, 4),
     )

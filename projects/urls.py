@@ -6,6 +6,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.portfolio_page, name="portfolio"),
+    path("search/", views.search_page, name="search"),
     path("projects/<int:pk>/", views.project_page, name="project"),
     path("projects/<int:pk>/drafts/<int:update_pk>/", views.save_draft, name="save_draft"),
     path(

@@ -33,6 +33,7 @@ from comms.models import ChannelRule, Message, Update
 from comms.plan import set_cadence, set_channels
 from comms.record import OrgPlan, describe_cadence, person_name, record_entries
 from comms.responses import reply_to_client
+from comms.search import search_record
 from escalations import services as escalation_services
 from escalations.models import Escalation, Tier
 from projects.charts import weekly_bars
@@ -50,13 +51,14 @@ from projects.forms import (
     PeopleForm,
     PhaseForm,
     PortfolioFilter,
+    RecordSearchForm,
     ReplyForm,
 )
 from projects.models import Client, Commitment, Contact, Phase
 from projects.portfolio import health_of, portfolio, visible_to, weekly_team_figures, with_health_facts
 from projects.services import add_commitment, change_phase, complete_commitment
 
-TIMELINE_LENGTH = 100  # the newest entries; search reaches the whole record
+TIMELINE_LENGTH = 100  # the newest entries; the search page reaches the whole record
 WAITING_SHOWN = 10  # client emails to answer, the soonest due first
 PORTFOLIO_PAGE = 50
 TIMELINE_KINDS = [
@@ -134,13 +136,25 @@ def project_page(request, pk):
     return render_project(request, project_for(request, pk))
 
 
+@login_required
+@require_GET
+def search_page(request):
+    """The whole record of the projects the user may see, ranked by how well it answers the words."""
+    team_time()
+    form = RecordSearchForm(request.GET or None, projects=visible_to(request.user))
+    hits = search_record(**form.search(team_zone=timezone.get_current_timezone())) if form.is_valid() else []
+    return render(
+        request, "dashboard/search.html", {"form": form, "hits": hits}, status=400 if form.errors else 200
+    )
+
+
 def render_project(request, project, *, status=200, **forms):
     team_time()
     now = timezone.now()
     facts = with_health_facts(visible_to(request.user).filter(pk=project.pk), today=now.date()).get()
     org = OrgPlan()
-    kind, query = request.GET.get("kind", ""), request.GET.get("q", "").strip()
-    entries = record_entries(project, latest=TIMELINE_LENGTH, search=query, kind=kind)
+    kind = request.GET.get("kind", "")
+    entries = record_entries(project, latest=TIMELINE_LENGTH, kind=kind)
     promised = [c.description for c in project.commitments.all() if c.status == Commitment.Status.OPEN]
     drafts = list(
         project.updates.filter(state__in=[Update.State.DRAFT, Update.State.OVERDUE]).order_by("send_by")
@@ -194,7 +208,6 @@ def render_project(request, project, *, status=200, **forms):
         "entries": entries,
         "timeline_kinds": TIMELINE_KINDS,
         "kind": kind,
-        "query": query,
         "decision_form": forms.get("decision") or DecisionForm(project=project),
         "commitment_form": forms.get("commitment") or CommitmentForm(),
         "phase_form": forms.get("phase") or PhaseForm(project=project),

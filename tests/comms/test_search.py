@@ -56,7 +56,7 @@ def found(user, text, **filters):
     return [(hit.kind, hit.title) for hit in search_record(visible_to(user), text, **filters)]
 
 
-def test_every_kind_of_entry_is_found_by_its_words(lead, project, org_defaults):
+def test_every_kind_of_entry_is_found_by_its_words(org_defaults, lead, project):
     log_decision(project, summary="Payments go through Stripe", made_in="email", made_at=NOW, by=lead)
     late = add_commitment(project, description="Export of trip history", due_on=dt.date(2026, 11, 2))
     Commitment.objects.filter(pk=late.pk).update(recovery_plan="Stripe webhooks first, then the export")
@@ -210,7 +210,7 @@ def test_postgres_matches_word_forms_and_understands_quotes_and_exclusions(lead,
 
 
 @needs_postgres
-def test_postgres_keeps_the_vector_current_on_any_write(lead, project):
+def test_postgres_keeps_the_vector_current_on_any_write(org_defaults, lead, project):
     mail = client_mail(project, "Hello", "Nothing special")
     Message.objects.filter(pk=mail.pk).update(subject="Penetration test results")
     escalation = raise_escalation(
