@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from portal.fulltext import WithoutSearchVector
 from projects.models import Phase, Project
 
 
@@ -282,6 +283,8 @@ class Update(models.Model):
         null=True, editable=False, help_text="Kept current by a database trigger."
     )
 
+    objects = WithoutSearchVector()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -387,7 +390,7 @@ class Message(models.Model):
         null=True, editable=False, help_text="Kept current by a database trigger."
     )
 
-    objects = MessageQuerySet.as_manager()
+    objects = WithoutSearchVector.from_queryset(MessageQuerySet)()
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from portal.fulltext import WithoutSearchVector
 from projects.models import Project
 
 
@@ -222,6 +223,8 @@ class Escalation(models.Model):
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Kept current by a database trigger."
     )
+
+    objects = WithoutSearchVector()
 
     class Meta:
         ordering = ["-raised_at"]

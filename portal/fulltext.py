@@ -6,6 +6,7 @@ raw SQL) keeps the vector right. On SQLite the column stays empty and search fal
 substring matching.
 """
 
+from django.db import models
 from django.db.migrations.operations.base import Operation
 
 TEXT_SEARCH_CONFIG = "english"
@@ -22,6 +23,14 @@ def weighted_document(title_columns, body_columns, row=""):
     if body_columns:
         parts.append(part(body_columns, "B"))
     return " || ".join(parts)
+
+
+class WithoutSearchVector(models.Manager):
+    """Rows without their vector: only the database's own matching reads it, so every other read
+    (and the full save that follows one) is spared it."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_vector")
 
 
 class KeepSearchVector(Operation):

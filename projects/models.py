@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 
 from comms.clock import BusinessClock
+from portal.fulltext import WithoutSearchVector
 
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -350,6 +351,8 @@ class Decision(models.Model):
         null=True, editable=False, help_text="Kept current by a database trigger."
     )
 
+    objects = WithoutSearchVector()
+
     class Meta:
         ordering = ["-made_at"]
 
@@ -391,6 +394,8 @@ class Commitment(models.Model):
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Kept current by a database trigger."
     )
+
+    objects = WithoutSearchVector()
 
     class Meta:
         ordering = ["due_on", "id"]
