@@ -12,7 +12,7 @@ from projects.models import Commitment
 from projects.services import add_commitment, complete_commitment, wait_on_client_for
 
 from .errors import Conflict, conflict
-from .filters import since_until
+from .filters import Filters, since_until
 from .permissions import ProjectScoped, VisibleProjectField
 
 
@@ -65,7 +65,7 @@ class CompletionSerializer(serializers.Serializer):
     done_on = serializers.DateField(required=False, help_text="Defaults to today.")
 
 
-class CommitmentFilter(filters.FilterSet):
+class CommitmentFilter(Filters):
     since, until = since_until("due_on", filters.DateFilter)
 
     class Meta:

@@ -2,7 +2,6 @@
 read from the record (mail to the team itself is not part of it)."""
 
 from django.utils import timezone
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -12,7 +11,7 @@ from comms.autopilot import edit_draft, send_update
 from comms.models import Message, Update
 
 from .errors import Conflict, conflict
-from .filters import since_until
+from .filters import Filters, since_until
 from .permissions import ProjectScoped
 
 EDITABLE = ["subject", "status_line", "rag", "executive_body", "technical_body"]
@@ -50,7 +49,7 @@ class DraftEditSerializer(serializers.ModelSerializer):
         extra_kwargs = {field: {"required": False} for field in EDITABLE}
 
 
-class UpdateFilter(filters.FilterSet):
+class UpdateFilter(Filters):
     since, until = since_until("created_at")
 
     class Meta:
@@ -129,7 +128,7 @@ class MessageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MessageFilter(filters.FilterSet):
+class MessageFilter(Filters):
     since, until = since_until("created_at")
 
     class Meta:

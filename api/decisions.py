@@ -2,13 +2,12 @@
 voice gets its written confirmation drafted at once."""
 
 from django.utils import timezone
-from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 
 from comms.autopilot import log_decision
 from projects.models import Decision
 
-from .filters import since_until
+from .filters import Filters, since_until
 from .permissions import ProjectScoped, VisibleContactField, VisibleProjectField
 
 
@@ -50,7 +49,7 @@ class DecisionSerializer(serializers.ModelSerializer):
         return data
 
 
-class DecisionFilter(filters.FilterSet):
+class DecisionFilter(Filters):
     since, until = since_until("made_at")
 
     class Meta:

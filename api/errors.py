@@ -4,8 +4,10 @@ or DRF's `{field: [messages]}`."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
@@ -55,6 +57,13 @@ def handle_exception(exc, context):
     elif isinstance(exc, EscalationError):
         exc = Refused(str(exc))
     return exception_handler(exc, context)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+def not_found(request):
+    raise exceptions.NotFound()
 
 
 # --- The same shapes, for the OpenAPI schema -----------------------------------------------------

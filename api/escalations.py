@@ -2,7 +2,6 @@
 `escalations.services`; a step the procedure refuses answers with its reason (api/errors.py)."""
 
 from django.utils import timezone
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +11,7 @@ from escalations import services
 from escalations.models import Category, Escalation, EscalationEvent
 
 from .errors import conflict
-from .filters import since_until
+from .filters import Filters, since_until
 from .permissions import ProjectScoped, VisibleProjectField
 
 
@@ -93,7 +92,7 @@ class CloseSerializer(serializers.Serializer):
     )
 
 
-class EscalationFilter(filters.FilterSet):
+class EscalationFilter(Filters):
     since, until = since_until("raised_at")
 
     class Meta:

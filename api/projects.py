@@ -4,7 +4,6 @@ changed through `projects.services`, the path the dashboard and admin take."""
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Prefetch
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -15,7 +14,7 @@ from comms.record import OrgPlan, describe_cadence
 from projects.models import Contact, Phase, PhaseChange, Project
 from projects.services import PhaseUnchanged, change_phase, create_project
 
-from .filters import since_until
+from .filters import Filters, IdFilter, since_until
 from .permissions import (
     ProjectScoped,
     VisibleClientField,
@@ -184,7 +183,7 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
         return data
 
 
-class ProjectFilter(filters.FilterSet):
+class ProjectFilter(Filters):
     since, until = since_until("created_at")
 
     class Meta:
@@ -252,8 +251,8 @@ class ContactSerializer(serializers.ModelSerializer):
         extra_kwargs = {"projects": {"help_text": "The projects you may see that this contact is on."}}
 
 
-class ContactFilter(filters.FilterSet):
-    project = filters.NumberFilter(field_name="projects")
+class ContactFilter(Filters):
+    project = IdFilter(field_name="projects")
 
     class Meta:
         model = Contact
@@ -297,7 +296,7 @@ class PhaseChangeSerializer(serializers.ModelSerializer):
         }
 
 
-class PhaseChangeFilter(filters.FilterSet):
+class PhaseChangeFilter(Filters):
     since, until = since_until("changed_at")
 
     class Meta:

@@ -14,7 +14,12 @@ def add_error_responses(result, generator, request, public):
     for path, operations in result["paths"].items():
         for method, operation in operations.items():
             responses = operation["responses"]
-            queries = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+            queries = set()
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query":
+                    queries.add(parameter["name"])
+                    # An empty filter (`?until=`) is no filter, as in an HTML form; an empty page is 404.
+                    parameter.setdefault("allowEmptyValue", parameter["name"] != "page")
             answer(responses, "401", ERROR, "No valid token or session.")
             if method in WRITES:
                 answer(responses, "400", INVALID, "The body is malformed or invalid; nothing was written.")

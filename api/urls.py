@@ -1,6 +1,6 @@
 """/api/: one route per resource, its actions as POST sub-routes; the OpenAPI schema and its docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -8,10 +8,20 @@ from .commitments import CommitmentViewSet
 from .comms import MessageViewSet, UpdateViewSet
 from .decisions import DecisionViewSet
 from .docs import DocsView
+from .errors import not_found
 from .escalations import EscalationViewSet
 from .projects import ContactViewSet, PhaseChangeViewSet, ProjectViewSet
 
-router = DefaultRouter()
+
+class IdRouter(DefaultRouter):
+    """Object ids are whole numbers the database can hold (up to 18 digits): any other id is the
+    JSON 404 at the end, never a database error."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        return rf"(?P<{lookup_prefix}pk>[0-9]{{1,18}})"
+
+
+router = IdRouter()
 router.register("projects", ProjectViewSet, basename="project")
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("phases", PhaseChangeViewSet, basename="phase")
@@ -27,4 +37,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    # Anything else under /api/ answers as the API does, in JSON, not with the site's HTML 404.
+    re_path(r"", not_found),
 ]
