@@ -138,10 +138,11 @@ def main():
         ("portfolio, an admin seeing all 1,000", admin, reverse("dashboard:portfolio")),
         (f"project page, {BUSY_SHARE:,} entries", lead, reverse("dashboard:project", args=[busy.pk])),
         (
-            "project page, searching its record",
+            "search page, one project's record",
             lead,
-            reverse("dashboard:project", args=[busy.pk]) + "?q=item+4242",
+            reverse("dashboard:search") + f"?q=item+4242&project={busy.pk}",
         ),
+        ("search page, a lead's 20 projects", lead, reverse("dashboard:search") + "?q=words+item"),
     ]:
         client = Client()
         client.force_login(user)
