@@ -1,9 +1,12 @@
 """What every list filters on: the resource's own fields, read strictly (a value the schema does not
 allow is a 400, never silently no filter), and a `since`/`until` range on its natural timestamp."""
 
+import datetime as dt
+
 from django import forms
 from django.db import models
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -43,7 +46,24 @@ class Filters(filters.FilterSet):
     }
 
 
-def since_until(field_name, filter_class=filters.IsoDateTimeFilter):
+class InstantField(IsoDateTimeField):
+    """An ISO 8601 instant, read in UTC: PostgreSQL refuses offsets past ±15:59 that ISO allows."""
+
+    def to_python(self, value):
+        instant = super().to_python(value)
+        if instant is None:
+            return None
+        try:
+            return instant.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError("This instant is out of range.", code="overflow") from None
+
+
+class InstantFilter(filters.IsoDateTimeFilter):
+    field_class = InstantField
+
+
+def since_until(field_name, filter_class=InstantFilter):
     return (
         filter_class(field_name=field_name, lookup_expr="gte", label=f"Only from this {field_name} on."),
         filter_class(field_name=field_name, lookup_expr="lte", label=f"Only up to this {field_name}."),

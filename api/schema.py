@@ -18,8 +18,8 @@ def add_error_responses(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "query":
                     queries.add(parameter["name"])
-                    # An empty filter (`?until=`) is no filter, as in an HTML form; an empty page is 404.
-                    parameter.setdefault("allowEmptyValue", parameter["name"] != "page")
+                    # An empty value (`?until=`) is no filter, as in an HTML form; an empty page the first.
+                    parameter.setdefault("allowEmptyValue", True)
             answer(responses, "401", ERROR, "No valid token or session.")
             if method in WRITES:
                 answer(responses, "400", INVALID, "The body is malformed or invalid; nothing was written.")

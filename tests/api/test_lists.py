@@ -187,3 +187,30 @@ def test_filters_and_time_ranges_combine(api, project):
     rows = api.get(f"/api/escalations/?project={project.pk}&since=2026-04-01T00:00:00Z").json()["results"]
 
     assert [row["title"] for row in rows] == ["Issue 0"]
+
+
+def test_an_instant_with_any_iso_offset_is_read_in_utc(api, project):
+    escalations(project, 1)
+
+    response = api.get("/api/escalations/", {"since": "2026-03-09T20:00:00-21:49"})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0  # 2026-03-10 17:49 UTC, after NOW
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"project": "99999999999999999999"}, {"project": "0.5"}, {"in_scope": "maybe"}, {"page_size": "abc"}],
+)
+def test_a_filter_value_the_schema_does_not_allow_is_400_not_ignored(api, project, query):
+    response = api.get("/api/commitments/", query)
+
+    assert response.status_code == 400
+    assert list(response.json()) == list(query)
+
+
+def test_an_id_too_long_for_the_database_is_a_json_404(api, project):
+    response = api.get("/api/projects/99999999999999999999/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
