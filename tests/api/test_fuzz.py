@@ -1,7 +1,7 @@
 """Schemathesis fuzzes every operation of the API's own schema, loaded from the app in-process and
-authenticated with a lead's token: no 5xx, and every answer (status, content type, body) is one the
-schema declares. A bounded number of examples keeps it to seconds; ids point now and then at real
-objects, so writes get past 404 to their validation and services."""
+authenticated with a lead's token, with valid and invalid requests: no 5xx, and every answer
+(status, content type, body) is one the schema declares. A bounded number of examples keeps it to
+seconds; ids point now and then at real objects, so writes get past 404 to their services."""
 
 import pytest
 import schemathesis
@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
-    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -25,12 +24,13 @@ from escalations.services import raise_escalation
 from projects.models import Commitment
 
 EXAMPLES = 15
+# Not negative_data_rejection: DRF coerces on purpose (a number where a string is declared,
+# "1.0" for an integer), so a request the schema calls invalid may rightly be accepted.
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
-    negative_data_rejection,
 ]
 
 
