@@ -11,6 +11,7 @@ from .docs import DocsView
 from .errors import not_found
 from .escalations import EscalationViewSet
 from .projects import ContactViewSet, PhaseChangeViewSet, ProjectViewSet
+from .search import SearchView
 
 
 class IdRouter(DefaultRouter):
@@ -36,6 +37,7 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("search/", SearchView.as_view(), name="search"),
     path("", include(router.urls)),
     # Anything else under /api/ answers as the API does, in JSON, not with the site's HTML 404.
     re_path(r"", not_found),

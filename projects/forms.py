@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from comms.models import Channel, MessageType, Update
 from comms.search import KINDS
@@ -31,6 +32,10 @@ class PortfolioFilter(forms.Form):
         self.fields["client"].choices = [("", "Any client"), *[(c.pk, c.name) for c in clients]]
 
 
+# The day after `until` must still be a date.
+SEARCHABLE_DAYS = [MinValueValidator(dt.date(1900, 1, 1)), MaxValueValidator(dt.date(9999, 12, 30))]
+
+
 class RecordSearchForm(forms.Form):
     """One search of the record, as the dashboard and the API ask it: the words, where to look, and
     when it was said (dates in the team's zone, or week N of a project in its client's zone)."""
@@ -48,8 +53,15 @@ class RecordSearchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Only",
     )
-    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=SEARCHABLE_DAYS,
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}), validators=SEARCHABLE_DAYS
+    )
     week = forms.IntegerField(required=False, min_value=1, max_value=520, label="Week of the project")
 
     def __init__(self, *args, projects, **kwargs):
