@@ -1,5 +1,6 @@
-"""The benchmarks' own PostgreSQL database: DATABASE_URL's database name + "_bench", created if
-missing, so a benchmark never touches the data behind DATABASE_URL. Call before django.setup()."""
+"""The benchmarks' own PostgreSQL database: DATABASE_URL's database name + "_bench" (or another
+suffix), created if missing, so a benchmark never touches the data behind DATABASE_URL. Call
+before django.setup()."""
 
 import os
 import sys
@@ -9,14 +10,15 @@ from urllib.parse import urlparse, urlunparse
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def use_bench_database():
+def use_bench_database(suffix="_bench"):
+    """A benchmark whose data outlives the run passes its own suffix, so others never empty it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("DEBUG", "1")
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmarks measure the production shape.")
     parts = urlparse(url)
-    name = parts.path.lstrip("/") + "_bench"
+    name = parts.path.lstrip("/") + suffix
     import psycopg2
 
     admin = psycopg2.connect(urlunparse(parts._replace(path="/postgres")))

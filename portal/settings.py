@@ -113,6 +113,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL;",
     }
+else:
+    # Every query here is short. PostgreSQL's JIT compiled the larger ones (a record search over
+    # thousands of matches) for 0.2–0.4 s, more than running them cost; and the record is read from
+    # memory, not a spinning disk, so a random page costs about what a sequential one does (without
+    # this the planner scans a common word's whole GIN posting list to avoid reading one project's
+    # rows). Measured by bench/search.py.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -187,7 +187,12 @@ def test_an_empty_query_finds_nothing(lead, project):
     assert found(lead, "   ") == []
 
 
-def test_one_search_costs_two_queries_whatever_it_finds(lead, project):
+def test_someone_on_no_project_finds_nothing(project):
+    client_mail(project, "Hello", "Anything")
+    assert found(UserFactory(), "hello") == []
+
+
+def test_one_search_costs_three_queries_whatever_it_finds(lead, project):
     if connection.vendor != "postgresql":
         pytest.skip("the substring fallback asks once per kind")
     for i in range(15):
@@ -196,7 +201,7 @@ def test_one_search_costs_two_queries_whatever_it_finds(lead, project):
     with CaptureQueriesContext(connection) as queries:
         hits = search_record(visible_to(lead), "migration")
     assert len(hits) == 20
-    assert len(queries) == 2
+    assert len(queries) == 3  # the project ids, the ranked matches, their snippets
 
 
 @needs_postgres
