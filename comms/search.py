@@ -2,8 +2,9 @@
 escalations, within the projects a person may see.
 
 On PostgreSQL the stored weighted vectors (portal/fulltext.py) are matched through their GIN
-indexes and ranked with ts_rank in one query; ts_headline marks up only the hits shown, in a
-second. On SQLite every word must occur as a substring, ranked in Python the same way.
+indexes and ranked with ts_rank in one statement over the five tables; ts_headline then marks up
+only the hits shown, in a second. On SQLite every word must occur as a substring, ranked in Python
+the same way.
 """
 
 import datetime as dt
