@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from portal.fulltext import WithoutSearchVector
 from projects.models import Phase, Project
@@ -290,6 +291,8 @@ class Update(models.Model):
         indexes = [
             # The portfolio: drafts waiting or overdue, per project.
             models.Index(fields=["project", "state"], name="update_per_project_state"),
+            # Record search with a date range: one project's entries said in [since, until).
+            models.Index("project", Coalesce("sent_at", "created_at"), name="update_said_per_project"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -407,6 +410,8 @@ class Message(models.Model):
                 condition=Q(direction="in", responded_at__isnull=True, respond_by__isnull=False),
                 name="message_awaiting_reply",
             ),
+            # Record search with a date range: one project's entries said in [since, until).
+            models.Index("project", Coalesce("sent_at", "created_at"), name="message_said_per_project"),
         ]
 
     def __str__(self):

@@ -11,10 +11,9 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import F, Q, TextField, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 
 from comms.models import Message, Update
@@ -29,7 +28,7 @@ from comms.search_text import (
 )
 from escalations.models import Escalation
 from portal.fulltext import TEXT_SEARCH_CONFIG
-from projects.models import Commitment, Decision
+from projects.models import Client, Commitment, Decision, Project
 
 RESULTS = 20
 SUBSTRING_CANDIDATES = 500  # per kind, newest first, for SQLite's ranking in Python
@@ -140,15 +139,6 @@ def _said(source, project_ids, since, until):
     return records
 
 
-def _joined(columns):
-    if len(columns) == 1:
-        return F(columns[0])
-    parts = [F(columns[0])]
-    for column in columns[1:]:
-        parts += [Value(" "), F(column)]
-    return Concat(*parts, output_field=TextField())
-
-
 @functools.cache
 def _ranking_part(kind):
     """One kind's share of the ranking statement, as SQL compiled once from its Source: building
@@ -182,58 +172,56 @@ def _best_matches(sources, project_ids, text, since, until, limit):
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+HEADING_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_STOP}, HighlightAll=true"
+SNIPPET_OPTIONS = f'StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=20, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "'
+
+
+@functools.cache
+def _shown_part(kind):
+    """One kind's hits as shown: project, client, the heading marked whole and a snippet of the
+    rest (ts_headline), for the few ids ranked best."""
+    source = SOURCES[kind]
+    quote = connection.ops.quote_name
+    table = quote(source.model._meta.db_table)
+    heading = f"ts_headline(%s::regconfig, {table}.{quote(source.title[0])}, query, %s)"
+    snippet = "''"
+    if source.snippet_columns:
+        text = ", ".join(f"{table}.{quote(column)}" for column in source.snippet_columns)
+        snippet = f"ts_headline(%s::regconfig, concat_ws(' ', {text}), query, %s)"
+    return (
+        f"SELECT %s AS entry_kind, {table}.id, {table}.project_id, project.name AS project_name, "
+        f"client.name AS client_name, {heading} AS heading, {snippet} AS snippet "
+        f"FROM {table} JOIN {quote(Project._meta.db_table)} project ON project.id = {table}.project_id "
+        f"JOIN {quote(Client._meta.db_table)} client ON client.id = project.client_id, "
+        f"websearch_to_tsquery(%s, %s) query "
+        f"WHERE {table}.id = ANY(%s)"
+    )
+
+
+def _shown(best, text):
+    parts, params = [], []
+    for kind in sorted({hit["entry_kind"] for hit in best}):
+        parts.append(_shown_part(kind))
+        params += [kind, TEXT_SEARCH_CONFIG, HEADING_OPTIONS]
+        if SOURCES[kind].snippet_columns:
+            params += [TEXT_SEARCH_CONFIG, SNIPPET_OPTIONS]
+        params += [TEXT_SEARCH_CONFIG, text, [hit["id"] for hit in best if hit["entry_kind"] == kind]]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(f"({part})" for part in parts), params)
+        names = [column.name for column in cursor.description]
+        return {(row[0], row[1]): dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
 def _ranked_by_postgres(sources, project_ids, text, since, until, limit):
     best = _best_matches(sources, project_ids, text, since, until, limit)
     if not best:
         return []
-    query = SearchQuery(text, search_type="websearch", config=TEXT_SEARCH_CONFIG)
-    shown = {}
-    for kind in {hit["entry_kind"] for hit in best}:
-        source = SOURCES[kind]
-        snippet = (
-            SearchHeadline(
-                _joined(source.snippet_columns),
-                query,
-                config=TEXT_SEARCH_CONFIG,
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
-                max_words=20,
-                min_words=8,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-            if source.snippet_columns
-            else Value("", output_field=TextField())
-        )
-        shown[kind] = (
-            source.model.objects.filter(pk__in=[hit["id"] for hit in best if hit["entry_kind"] == kind])
-            .annotate(
-                entry_kind=Value(kind),
-                heading=SearchHeadline(
-                    source.title[0],
-                    query,
-                    config=TEXT_SEARCH_CONFIG,
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    highlight_all=True,
-                ),
-                snippet=snippet,
-                project_name=F("project__name"),
-                client_name=F("project__client__name"),
-            )
-            .values("entry_kind", "id", "project_id", "project_name", "client_name", "heading", "snippet")
-        )
-    parts = list(shown.values())
-    details = {(row["entry_kind"], row["id"]): row for row in parts[0].union(*parts[1:], all=True)}
-    return [
-        _hit(
-            hit,
-            details[hit["entry_kind"], hit["id"]],
-            details[hit["entry_kind"], hit["id"]]["heading"],
-            hit["rank"],
-        )
-        for hit in best
-    ]
+    shown = _shown(best, text)
+    hits = []
+    for hit in best:
+        row = shown[hit["entry_kind"], hit["id"]]
+        hits.append(_hit(hit, row, row["heading"], hit["rank"]))
+    return hits
 
 
 def _ranked_by_substrings(sources, project_ids, text, since, until, limit):

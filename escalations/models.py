@@ -228,6 +228,10 @@ class Escalation(models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
+        indexes = [
+            # Record search with a date range: one project's entries said in [since, until).
+            models.Index(fields=["project", "raised_at"], name="escalation_said_per_project"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(state="closed") | ~Q(resolution=""),

@@ -355,6 +355,10 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-made_at"]
+        indexes = [
+            # Record search with a date range: one project's entries said in [since, until).
+            models.Index(fields=["project", "made_at"], name="decision_said_per_project"),
+        ]
 
     def __str__(self):
         return self.summary[:80]
@@ -399,6 +403,10 @@ class Commitment(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
+        indexes = [
+            # Record search with a date range: one project's entries said in [since, until).
+            models.Index(fields=["project", "created_at"], name="commitment_said_per_project"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(status="done") & Q(done_on__isnull=False))
