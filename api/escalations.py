@@ -1,5 +1,6 @@
-"""Escalations: raised, acknowledged, moved up, resolved and closed through
-`escalations.services`; a step the procedure refuses answers with its reason (api/errors.py)."""
+"""Escalations: raised, acknowledged, moved up, commented on, paused while waiting on the client,
+resumed, resolved and closed through `escalations.services`; a step the procedure refuses answers
+with its reason (api/errors.py)."""
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -71,6 +72,20 @@ class RaiseSerializer(serializers.ModelSerializer):
 
 class MoveUpSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CommentSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text="Added to the timeline; nobody is mailed.")
+
+
+class WaitSerializer(serializers.ModelSerializer):
+    """What the client owes before the team can go on; the client sees it on their portal page
+    unless the escalation is internal."""
+
+    class Meta:
+        model = Escalation
+        fields = ["waiting_for"]
+        extra_kwargs = {"waiting_for": {"required": True, "allow_blank": False}}
 
 
 class ResolveSerializer(serializers.Serializer):
@@ -149,6 +164,41 @@ class EscalationViewSet(ProjectScoped, mixins.CreateModelMixin, viewsets.ReadOnl
             now=timezone.now(),
         )
         return self.answer(escalation)
+
+    @extend_schema(request=CommentSerializer, responses={200: EscalationSerializer})
+    @action(detail=True, methods=["post"])
+    def comment(self, request, pk=None):
+        """A note on the timeline, at any state (a closed escalation's follow-up too)."""
+        incoming = CommentSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        escalation = self.get_object()
+        services.comment(
+            escalation, by=request.user, note=incoming.validated_data["note"], now=timezone.now()
+        )
+        return self.answer(escalation)
+
+    @extend_schema(request=WaitSerializer, responses={200: EscalationSerializer, 409: ALREADY_CLOSED})
+    @action(detail=True, methods=["post"], url_path="wait-on-client")
+    def wait_on_client(self, request, pk=None):
+        """The resolve clock pauses until `resume/`; the pause is kept and the target moves by it."""
+        incoming = WaitSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        escalation = services.wait_on_client(
+            self.get_object(),
+            by=request.user,
+            what=incoming.validated_data["waiting_for"],
+            now=timezone.now(),
+        )
+        return self.answer(escalation)
+
+    @extend_schema(
+        request=None,
+        responses={200: EscalationSerializer, 409: conflict("The escalation is not waiting on the client.")},
+    )
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        """The resolve clock runs again, its target later by the time spent waiting."""
+        return self.answer(services.resume(self.get_object(), by=request.user, now=timezone.now()))
 
     @extend_schema(request=ResolveSerializer, responses={200: EscalationSerializer, 409: ALREADY_CLOSED})
     @action(detail=True, methods=["post"])

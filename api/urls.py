@@ -10,6 +10,7 @@ from .decisions import DecisionViewSet
 from .docs import DocsView
 from .errors import not_found
 from .escalations import EscalationViewSet
+from .people import PersonViewSet
 from .projects import ContactViewSet, PhaseChangeViewSet, ProjectViewSet
 from .search import SearchView
 
@@ -31,6 +32,7 @@ router.register("decisions", DecisionViewSet, basename="decision")
 router.register("updates", UpdateViewSet, basename="update")
 router.register("messages", MessageViewSet, basename="message")
 router.register("escalations", EscalationViewSet, basename="escalation")
+router.register("people", PersonViewSet, basename="person")
 
 app_name = "api"
 

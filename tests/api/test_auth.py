@@ -109,6 +109,9 @@ def test_another_leads_objects_cannot_be_acted_on(api, project, others_record):
         ("post", f"/api/commitments/{others_record['commitments']}/complete/", {}),
         ("post", f"/api/escalations/{others_record['escalations']}/acknowledge/", {}),
         ("post", f"/api/escalations/{others_record['escalations']}/close/", {"resolution": "Mine"}),
+        ("post", f"/api/escalations/{others_record['escalations']}/comment/", {"note": "Mine"}),
+        ("post", f"/api/escalations/{others_record['escalations']}/wait-on-client/", {"waiting_for": "Logs"}),
+        ("post", f"/api/escalations/{others_record['escalations']}/resume/", {}),
     ]
     for method, url, body in actions:
         assert getattr(api, method)(url, body, format="json").status_code == 404, url

@@ -1,6 +1,8 @@
 """Escalations through the API: raised through raise_escalation, each step a POST action, and the
 procedure's refusals answered in its own words (409 for the state, 400 for what is missing)."""
 
+import datetime as dt
+
 import pytest
 
 from escalations import services
@@ -96,6 +98,104 @@ def test_closing_a_critical_one_needs_its_post_mortem(api, project):
     again = api.post(f"/api/escalations/{pk}/close/", {}, format="json")
     assert again.status_code == 409
     assert again.json() == {"detail": "This escalation is already closed."}
+
+
+def test_a_closed_escalation_can_still_be_commented_on(api, project, lead):
+    pk = raise_(api, project, severity="minor").json()["id"]
+    api.post(f"/api/escalations/{pk}/resolve/", {"resolution": "Refunded"}, format="json")
+    api.post(f"/api/escalations/{pk}/close/", {}, format="json")
+
+    response = api.post(f"/api/escalations/{pk}/comment/", {"note": "Client thanked us"}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["state"] == "closed"
+    assert response.json()["events"][-1] | {"kind": "comment", "by": lead.pk} == response.json()["events"][-1]
+
+
+def test_a_comment_needs_some_text(api, project):
+    pk = raise_(api, project).json()["id"]
+
+    response = api.post(f"/api/escalations/{pk}/comment/", {"note": "  "}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"note": ["This field may not be blank."]}
+    assert [event.kind for event in Escalation.objects.get(pk=pk).events.all()] == ["raised", "notified"]
+
+
+def test_waiting_on_the_client_pauses_and_resuming_moves_the_resolve_target_by_the_pause(
+    api, project, time_machine
+):
+    time_machine.move_to("2026-03-10T10:00Z", tick=False)
+    raised = raise_(api, project, severity="minor").json()
+    url = f"/api/escalations/{raised['id']}"
+
+    time_machine.move_to("2026-03-11T10:00Z", tick=False)
+    waiting = api.post(
+        f"{url}/wait-on-client/", {"waiting_for": "Their sign-off on the scope"}, format="json"
+    )
+    assert waiting.status_code == 200, waiting.json()
+    assert (waiting.json()["waiting_for"], waiting.json()["paused_at"]) == (
+        "Their sign-off on the scope",
+        "2026-03-11T10:00:00Z",
+    )
+
+    time_machine.move_to("2026-03-13T10:00Z", tick=False)
+    resumed = api.post(f"{url}/resume/")
+    assert resumed.status_code == 200, resumed.json()
+    body = resumed.json()
+    assert (body["waiting_for"], body["paused_at"]) == ("", None)
+    assert instant(body["resolve_by"]) - instant(raised["resolve_by"]) == dt.timedelta(days=2)
+
+
+def instant(text):
+    return dt.datetime.fromisoformat(text)
+
+
+def test_the_timeline_shows_the_comment_the_wait_and_the_resume_with_who_did_them(api, project, lead):
+    url = f"/api/escalations/{raise_(api, project).json()['id']}"
+    api.post(f"{url}/comment/", {"note": "Asked them for the logs"}, format="json")
+    api.post(f"{url}/wait-on-client/", {"waiting_for": "Their server logs"}, format="json")
+    api.post(f"{url}/resume/")
+
+    events = api.get(f"{url}/").json()["events"]
+
+    assert [(event["kind"], event["by"]) for event in events[-3:]] == [
+        ("comment", lead.pk),
+        ("waiting", lead.pk),
+        ("resumed", lead.pk),
+    ]
+    assert [event["note"] for event in events[-3:-1]] == ["Asked them for the logs", "Their server logs"]
+    assert events[-1]["note"].startswith("Paused for ")
+
+
+def test_resuming_when_not_waiting_is_409(api, project):
+    url = f"/api/escalations/{raise_(api, project).json()['id']}/resume/"
+
+    response = api.post(url)
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This escalation is not waiting on the client."}
+
+
+def test_waiting_on_the_client_needs_what_is_awaited(api, project):
+    url = f"/api/escalations/{raise_(api, project).json()['id']}/wait-on-client/"
+
+    assert api.post(url, {}, format="json").json() == {"waiting_for": ["This field is required."]}
+    response = api.post(url, {"waiting_for": " "}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"waiting_for": ["This field may not be blank."]}
+
+
+def test_a_resolved_escalation_cannot_wait_on_the_client(api, project):
+    pk = raise_(api, project).json()["id"]
+    api.post(f"/api/escalations/{pk}/resolve/", {"resolution": "Rolled back"}, format="json")
+
+    response = api.post(f"/api/escalations/{pk}/wait-on-client/", {"waiting_for": "Logs"}, format="json")
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This escalation is already resolved."}
+    assert Escalation.objects.get(pk=pk).waiting_for == ""
 
 
 def test_escalations_filter_by_state_and_severity(api, project):

@@ -61,6 +61,7 @@ def record(project, lead):
         updates=decision.confirmations.get().pk,
         messages=project.messages.filter(user__isnull=True).first().pk,
         escalations=escalation.pk,
+        people=lead.pk,
     )
     yield REAL
     REAL.clear()

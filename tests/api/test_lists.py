@@ -11,7 +11,7 @@ from django.utils import timezone
 from comms.models import Message, Update
 from escalations.models import Escalation, EscalationEvent
 from projects.models import Commitment, Decision, PhaseChange
-from tests.factories import ContactFactory, make_project
+from tests.factories import ContactFactory, UserFactory, make_project
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
@@ -110,6 +110,10 @@ def escalations(project, n):
         EscalationEvent.objects.create(escalation=escalation, kind="raised", at=NOW)
 
 
+def people(project, n):
+    UserFactory.create_batch(n)
+
+
 LISTS = {
     "projects": projects,
     "contacts": contacts,
@@ -119,6 +123,7 @@ LISTS = {
     "updates": updates,
     "messages": messages,
     "escalations": escalations,
+    "people": people,
 }
 
 

@@ -33,6 +33,7 @@ def test_the_schema_describes_every_resource_and_its_errors(api):
         "updates",
         "messages",
         "escalations",
+        "people",
     }
     close = schema["paths"]["/api/escalations/{id}/close/"]["post"]
     assert close["requestBody"]["content"]["application/json"]["schema"] == {
