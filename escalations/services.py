@@ -291,7 +291,9 @@ def wait_on_client(escalation, *, by, what, now):
     refuse_if_closed(escalation)
     if not what.strip():
         raise EscalationError("Say what is awaited from the client.")
-    escalation.paused_at, escalation.waiting_for = now, what
+    # Asked again while already waiting: the clock has been stopped since the first ask, so the
+    # pause keeps its start and only what is awaited changes.
+    escalation.paused_at, escalation.waiting_for = escalation.paused_at or now, what
     escalation.save(update_fields=["paused_at", "waiting_for"])
     stop_timers(escalation, Deadline.Kind.ESCALATION_RESOLVE)
     record(escalation, EscalationEvent.Kind.WAITING, now=now, by=by, note=what)

@@ -241,7 +241,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Client communication portal API",
     "DESCRIPTION": "Read and write the record: projects with their plan, contacts, phases, commitments, "
-    "decisions, updates, messages and escalations. Authenticate with `Authorization: Token <key>`.",
+    "decisions, updates, messages and escalations; search it; look up the team's people. "
+    "Authenticate with `Authorization: Token <key>`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

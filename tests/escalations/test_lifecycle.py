@@ -142,6 +142,19 @@ def test_waiting_on_the_client_pauses_the_resolve_clock_and_the_pause_is_kept(pr
     )
 
 
+def test_asking_the_client_again_while_waiting_keeps_the_pause_from_the_first_ask(project):
+    escalation = raise_(project, severity="minor", category="scope_change", at=london(2026, 3, 10, 10, 0))
+    resolve_by = escalation.resolve_by
+    services.wait_on_client(escalation, by=project.lead, what="Sign-off", now=london(2026, 3, 11, 10, 0))
+    escalation = services.wait_on_client(
+        escalation, by=project.lead, what="Sign-off and the logo files", now=london(2026, 3, 12, 10, 0)
+    )
+    assert escalation.waiting_for == "Sign-off and the logo files"
+    escalation = services.resume(escalation, by=project.lead, now=london(2026, 3, 13, 10, 0))
+    assert escalation.paused_for == dt.timedelta(days=2)
+    assert escalation.resolve_by == resolve_by + dt.timedelta(days=2)
+
+
 def test_editing_the_policy_later_does_not_move_an_open_escalation(project):
     escalation = raise_(project)
     SeverityTarget.objects.filter(severity="critical").update(acknowledge_within=8)
