@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from comms.models import Message
 from projects.models import BusinessCalendar, Client, Contact, Project
 from projects.services import create_project
 
@@ -72,3 +73,20 @@ def project_fields(**overrides):
 
 def make_project(**overrides) -> Project:
     return create_project(**project_fields(**overrides))
+
+
+def make_client_mail(project, subject, body="", *, at, **fields) -> Message:
+    """Mail the client sent to the project, as the inbound webhook stores it."""
+    return Message.objects.create(
+        project=project,
+        direction=Message.Direction.IN,
+        kind="client_mail",
+        from_email="jack@hf.example",
+        to_email="team@agency.example",
+        subject=subject,
+        body_text=body,
+        state=Message.State.RECEIVED,
+        dedupe_key=f"in-{Message.objects.count()}-{subject}",
+        created_at=at,
+        **fields,
+    )

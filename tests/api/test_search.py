@@ -6,31 +6,18 @@ import pytest
 from rest_framework.test import APIClient
 
 from comms.autopilot import log_decision
-from comms.models import Message
+from tests.factories import make_client_mail
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
 
 
-def client_mail(project, subject, body, at=NOW):
-    return Message.objects.create(
-        project=project,
-        direction=Message.Direction.IN,
-        kind="client_mail",
-        from_email="jack@hf.example",
-        to_email="team@agency.example",
-        subject=subject,
-        body_text=body,
-        state=Message.State.RECEIVED,
-        dedupe_key=f"in-{subject}",
-        created_at=at,
-    )
-
-
 def test_hits_come_best_first_with_marked_titles_and_snippets(api, lead, project, other_project):
-    mail = client_mail(project, "Invoice for October", "The invoice is attached & due in 30 days.")
+    mail = make_client_mail(
+        project, "Invoice for October", "The invoice is attached & due in 30 days.", at=NOW
+    )
     log_decision(project, summary="Send invoices monthly", made_in="email", made_at=NOW, by=lead)
-    client_mail(other_project, "Invoice", "Not yours")
+    make_client_mail(other_project, "Invoice", "Not yours", at=NOW)
 
     response = api.get("/api/search/", {"q": "invoice"})
 
@@ -54,7 +41,7 @@ def test_hits_come_best_first_with_marked_titles_and_snippets(api, lead, project
 
 def test_kind_filters_repeat_and_limit_caps_the_hits(api, lead, project):
     for i in range(3):
-        client_mail(project, f"Staging link {i}", "staging")
+        make_client_mail(project, f"Staging link {i}", "staging", at=NOW)
     log_decision(project, summary="Staging stays up", made_in="email", made_at=NOW, by=lead)
 
     only_decisions = api.get("/api/search/?q=staging&kind=decision").json()["results"]

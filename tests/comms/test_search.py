@@ -17,7 +17,7 @@ from escalations.services import raise_escalation
 from projects.models import Commitment, Project
 from projects.portfolio import visible_to
 from projects.services import add_commitment
-from tests.factories import UserFactory, make_project
+from tests.factories import UserFactory, make_client_mail, make_project
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
@@ -37,19 +37,7 @@ def project(lead):
 
 
 def client_mail(project, subject, body, *, at=NOW, **fields):
-    return Message.objects.create(
-        project=project,
-        direction=Message.Direction.IN,
-        kind="client_mail",
-        from_email="jack@hf.example",
-        to_email="team@agency.example",
-        subject=subject,
-        body_text=body,
-        state=Message.State.RECEIVED,
-        dedupe_key=f"in-{Message.objects.count()}-{subject}",
-        created_at=at,
-        **fields,
-    )
+    return make_client_mail(project, subject, body, at=at, **fields)
 
 
 def found(user, text, **filters):

@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from comms.autopilot import log_decision
-from comms.models import Message
-from tests.factories import CalendarFactory, ClientFactory, UserFactory, make_project
+from tests.factories import CalendarFactory, ClientFactory, UserFactory, make_client_mail, make_project
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
@@ -29,21 +28,6 @@ def project(lead):
     )
 
 
-def client_mail(project, subject, at):
-    return Message.objects.create(
-        project=project,
-        direction=Message.Direction.IN,
-        kind="client_mail",
-        from_email="jack@hf.example",
-        to_email="team@agency.example",
-        subject=subject,
-        body_text="See the attached <b>schedule</b>.",
-        state=Message.State.RECEIVED,
-        dedupe_key=f"in-{subject}",
-        created_at=at,
-    )
-
-
 def search(browser, **params):
     return browser.get(reverse("dashboard:search"), params)
 
@@ -51,7 +35,7 @@ def search(browser, **params):
 def test_a_lead_finds_an_entry_with_its_words_marked_and_a_link_to_its_project(client, lead, project):
     log_decision(project, summary="Timetable import runs nightly", made_in="call", made_at=NOW, by=lead)
     other = make_project(name="Not mine")
-    client_mail(other, "Timetable for the other client", NOW)
+    make_client_mail(other, "Timetable for the other client", at=NOW)
 
     response = search(client, q="timetable")
 
@@ -70,8 +54,10 @@ def test_the_project_page_offers_a_search_of_that_project(client, lead, project)
 
 def test_week_n_counts_from_the_project_start_in_the_clients_zone(client, lead, project):
     # The project starts Monday 2 March 2026; in Sydney (UTC+11) week 2 begins 8 March 13:00 UTC.
-    client_mail(project, "Schedule, end of week one", dt.datetime(2026, 3, 8, 12, 30, tzinfo=dt.UTC))
-    client_mail(project, "Schedule, start of week two", dt.datetime(2026, 3, 8, 13, 30, tzinfo=dt.UTC))
+    make_client_mail(project, "Schedule, end of week one", at=dt.datetime(2026, 3, 8, 12, 30, tzinfo=dt.UTC))
+    make_client_mail(
+        project, "Schedule, start of week two", at=dt.datetime(2026, 3, 8, 13, 30, tzinfo=dt.UTC)
+    )
 
     hits = search(client, q="schedule", project=project.pk, week=2).context["hits"]
 
@@ -79,8 +65,8 @@ def test_week_n_counts_from_the_project_start_in_the_clients_zone(client, lead, 
 
 
 def test_dates_are_whole_days_in_the_teams_zone(client, lead, project):
-    client_mail(project, "Schedule on the 19th", dt.datetime(2026, 11, 19, 22, 0, tzinfo=dt.UTC))
-    client_mail(project, "Schedule on the 20th", dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC))
+    make_client_mail(project, "Schedule on the 19th", at=dt.datetime(2026, 11, 19, 22, 0, tzinfo=dt.UTC))
+    make_client_mail(project, "Schedule on the 20th", at=dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC))
 
     hits = search(client, q="schedule", since="2026-11-20", until="2026-11-20").context["hits"]
 
