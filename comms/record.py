@@ -1,5 +1,6 @@
 """Reads a project's record into the plain facts the draft composer works from."""
 
+import functools
 from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Prefetch, Q
@@ -33,7 +34,11 @@ class OrgPlan:
 
     def __init__(self):
         self.cadence = {policy.phase: policy for policy in CadencePolicy.objects.filter(project__isnull=True)}
-        self.tiers = {
+
+    @functools.cached_property
+    def tiers(self):
+        """Read only by a pass that needs escalation paths (drafts do; the API's plan does not)."""
+        return {
             tier.level: tier for tier in Tier.objects.filter(project__isnull=True).prefetch_related("members")
         }
 

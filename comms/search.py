@@ -217,11 +217,7 @@ def _ranked_by_postgres(sources, project_ids, text, since, until, limit):
     if not best:
         return []
     shown = _shown(best, text)
-    hits = []
-    for hit in best:
-        row = shown[hit["entry_kind"], hit["id"]]
-        hits.append(_hit(hit, row, row["heading"], hit["rank"]))
-    return hits
+    return [_hit({**shown[match["entry_kind"], match["id"]], **match}) for match in best]
 
 
 def _ranked_by_substrings(sources, project_ids, text, since, until, limit):
@@ -245,23 +241,25 @@ def _ranked_by_substrings(sources, project_ids, text, since, until, limit):
         for row in rows.order_by("-said_at", "-id")[:SUBSTRING_CANDIDATES]:
             title = " ".join(row[column] for column in source.title)
             body = " ".join(row[column] for column in source.body)
-            rank = substring_rank(words, title, body)
-            if rank:
+            row["rank"] = substring_rank(words, title, body)
+            if row["rank"]:
+                row["heading"] = mark_words(row[source.title[0]], words)
                 row["snippet"] = excerpt(" ".join(row[c] for c in source.snippet_columns), words)
-                found.append((rank, row, mark_words(row[source.title[0]], words)))
-    found.sort(key=lambda match: (match[0], match[1]["said_at"], match[1]["id"]), reverse=True)
-    return [_hit(row, row, heading, rank) for rank, row, heading in found[:limit]]
+                found.append(row)
+    found.sort(key=lambda row: (row["rank"], row["said_at"], row["id"]), reverse=True)
+    return [_hit(row) for row in found[:limit]]
 
 
-def _hit(match, row, heading, rank):
+def _hit(row):
+    """A hit from one row of either path: its rank, where it was said, and its marked-up text."""
     return Hit(
-        kind=match["entry_kind"],
-        id=match["id"],
+        kind=row["entry_kind"],
+        id=row["id"],
         project_id=row["project_id"],
         project=row["project_name"],
         client=row["client_name"],
-        said_at=match["said_at"],
-        title=mark_safe(marked_html(heading)),  # marked_html escapes all but its own <mark>s
+        said_at=row["said_at"],
+        title=mark_safe(marked_html(row["heading"])),  # marked_html escapes all but its own <mark>s
         snippet=mark_safe(marked_html(row["snippet"])),
-        rank=round(rank, 4),
+        rank=round(row["rank"], 4),
     )
