@@ -1,11 +1,11 @@
-"""Who sees what through the API: the dashboard's rule (`projects.portfolio.visible_to`) applied to
+"""Who sees what through the API: the dashboard's rule (`dashboard.portfolio.visible_to`) applied to
 every queryset and every reference in a request body, so another lead's object answers 404 (or, in
 a body, 'does not exist'), never a 403 that admits it is there."""
 
 from rest_framework import serializers
 
+from dashboard.portfolio import visible_to
 from projects.models import Client, Contact, Project
-from projects.portfolio import visible_to
 
 
 def visible_projects(user):

@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 
 from comms.calendars import Clocks
 from comms.search import KINDS, RESULTS, search_record
-from projects.forms import RecordSearchForm
-from projects.portfolio import visible_to
+from dashboard.forms import RecordSearchForm
+from dashboard.portfolio import visible_to
 
 from .errors import invalid
 

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def use_bench_database(suffix="_bench"):
     """A benchmark whose data outlives the run passes its own suffix, so others never empty it."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "1")
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):

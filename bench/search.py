@@ -52,9 +52,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from comms.search import KINDS, SOURCES, search_record  # noqa: E402
 from comms.search_text import project_week  # noqa: E402
-from portal.fulltext import TEXT_SEARCH_CONFIG  # noqa: E402
+from dashboard.portfolio import visible_to  # noqa: E402
+from projects.fulltext import TEXT_SEARCH_CONFIG  # noqa: E402
 from projects.models import BusinessCalendar, Client, Contact, Project  # noqa: E402
-from projects.portfolio import visible_to  # noqa: E402
 
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)
 TIME_ZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "Australia/Sydney"]

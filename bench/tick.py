@@ -31,8 +31,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from comms.models import Deadline, Message, Update  # noqa: E402
 from comms.tick import run_tick  # noqa: E402
+from config.celery import app  # noqa: E402
 from escalations.models import Escalation  # noqa: E402
-from portal.celery import app  # noqa: E402
 from projects.models import BusinessCalendar, Client, Contact, Project  # noqa: E402
 
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
-from portal.fulltext import WithoutSearchVector
+from projects.fulltext import WithoutSearchVector
 from projects.models import Phase, Project
 
 

@@ -1,7 +1,7 @@
 """Search across everything said to or by a client: messages, updates, decisions, commitments and
 escalations, within the projects a person may see.
 
-On PostgreSQL the stored weighted vectors (portal/fulltext.py) are matched through their GIN
+On PostgreSQL the stored weighted vectors (projects/fulltext.py) are matched through their GIN
 indexes and ranked with ts_rank in one statement over the five tables; ts_headline then marks up
 only the hits shown, in a second. On SQLite every word must occur as a substring, ranked in Python
 the same way.
@@ -27,7 +27,7 @@ from comms.search_text import (
     substring_rank,
 )
 from escalations.models import Escalation
-from portal.fulltext import TEXT_SEARCH_CONFIG
+from projects.fulltext import TEXT_SEARCH_CONFIG
 from projects.models import Client, Commitment, Decision, Project
 
 RESULTS = 20

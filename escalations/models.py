@@ -12,7 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from portal.fulltext import WithoutSearchVector
+from projects.fulltext import WithoutSearchVector
 from projects.models import Project
 
 

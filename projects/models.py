@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 
 from comms.clock import BusinessClock
-from portal.fulltext import WithoutSearchVector
+from projects.fulltext import WithoutSearchVector
 
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 

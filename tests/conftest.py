@@ -44,7 +44,7 @@ def anymail_test_backend(settings):
 @pytest.fixture(scope="session", autouse=True)
 def celery_runs_tasks_inline():
     """Tasks run in the test's process; the end-to-end test starts a real worker instead."""
-    from portal.celery import app
+    from config.celery import app
 
     app.conf.task_always_eager = True
     yield

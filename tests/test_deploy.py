@@ -17,9 +17,9 @@ def test_compose_file_parses_and_runs_the_five_services_with_their_commands():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
-    assert "gunicorn portal.wsgi:application" in services["web"]["command"]
-    assert services["worker"]["command"][:4] == ["celery", "-A", "portal", "worker"]
-    assert services["beat"]["command"][:4] == ["celery", "-A", "portal", "beat"]
+    assert "gunicorn config.wsgi:application" in services["web"]["command"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
     for name in ("postgres", "redis", "web", "worker"):
         assert "healthcheck" in services[name], f"{name} has no health check"
     for name in ("web", "worker", "beat"):

@@ -49,7 +49,7 @@ def worker_and_beat(org_defaults):
     }
     schedule = ROOT / "var" / "test-beat-schedule"
     schedule.parent.mkdir(exist_ok=True)
-    celery = [sys.executable, "-m", "celery", "-A", "portal"]
+    celery = [sys.executable, "-m", "celery", "-A", "config"]
     processes = [
         subprocess.Popen(
             [*celery, "worker", "--pool=solo", "--loglevel=INFO"],

@@ -3,7 +3,7 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-from portal.fulltext import KeepSearchVector
+from projects.fulltext import KeepSearchVector
 
 
 class Migration(migrations.Migration):

@@ -12,10 +12,10 @@ from django.utils import timezone
 from comms.autopilot import log_decision
 from comms.models import Message, Update
 from comms.search import search_record
+from dashboard.portfolio import visible_to
 from escalations.models import Escalation
 from escalations.services import raise_escalation
 from projects.models import Commitment, Project
-from projects.portfolio import visible_to
 from projects.services import add_commitment
 from tests.factories import UserFactory, make_client_mail, make_project
 

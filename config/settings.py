@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "projects",
     "comms",
     "escalations",
+    "dashboard",
+    "portal",
     "api",
 ]
 
@@ -78,8 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -180,6 +182,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(BROKER_FOLDER / "queue"),
         "processed_folder": str(BROKER_FOLDER / "processed"),
         "store_processed": False,
+        # Kombu keeps its exchange table here; its default is a `control/` folder in the working directory.
+        "control_folder": str(BROKER_FOLDER / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from comms.models import Deadline, Update
-from projects.models import Commitment
-from projects.portal_links import (
+from portal.links import (
     COOKIE,
     REQUESTS_PER_ADDRESS,
     REQUESTS_PER_IP,
@@ -31,6 +30,7 @@ from projects.portal_links import (
     session_value,
     within_rate,
 )
+from projects.models import Commitment
 
 
 def portal_contact(view):

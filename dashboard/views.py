@@ -34,10 +34,8 @@ from comms.plan import set_cadence, set_channels
 from comms.record import OrgPlan, describe_cadence, person_name, record_entries
 from comms.responses import reply_to_client
 from comms.search import search_record
-from escalations import services as escalation_services
-from escalations.models import Escalation, Tier
-from projects.charts import weekly_bars
-from projects.forms import (
+from dashboard.charts import weekly_bars
+from dashboard.forms import (
     CadenceForm,
     ChannelsForm,
     CommitmentForm,
@@ -54,8 +52,10 @@ from projects.forms import (
     RecordSearchForm,
     ReplyForm,
 )
+from dashboard.portfolio import health_of, portfolio, visible_to, weekly_team_figures, with_health_facts
+from escalations import services as escalation_services
+from escalations.models import Escalation, Tier
 from projects.models import Client, Commitment, Contact, Phase
-from projects.portfolio import health_of, portfolio, visible_to, weekly_team_figures, with_health_facts
 from projects.services import add_commitment, change_phase, complete_commitment
 
 TIMELINE_LENGTH = 100  # the newest entries; the search page reaches the whole record

@@ -251,7 +251,7 @@ def test_the_record_shows_one_kind_of_entry_at_a_time(client, lead, project):
 
 
 def test_weekly_figures_count_replies_and_updates_in_time():
-    from projects.portfolio import weekly_team_figures
+    from dashboard.portfolio import weekly_team_figures
 
     project = make_project()
     now = dt.datetime(2026, 3, 11, 12, 0, tzinfo=dt.UTC)  # a Wednesday

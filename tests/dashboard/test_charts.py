@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from projects.charts import weekly_bars
+from dashboard.charts import weekly_bars
 
 SVG = "{http://www.w3.org/2000/svg}"
 
