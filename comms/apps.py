@@ -6,4 +6,6 @@ class CommsConfig(AppConfig):
     verbose_name = "Communication plan and record"
 
     def ready(self):
-        from comms import inbound, tracking  # noqa: F401  (they connect Anymail's webhook receivers)
+        # inbound and tracking connect Anymail's webhook receivers; tasks registers the Celery tasks
+        # that the outbox wakes by name, in every process, not only in the worker.
+        from comms import inbound, tasks, tracking  # noqa: F401

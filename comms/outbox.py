@@ -13,6 +13,7 @@ import logging
 import random
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -28,6 +29,8 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=1)
 PROVIDER_REJECTED = {"rejected", "invalid", "failed"}
+# Woken by its registered name: the task module stands on this one, so this one does not import it.
+SEND_TASK = "comms.tasks.send_message"
 
 
 # --- Writing rows -------------------------------------------------------------------------------
@@ -105,9 +108,7 @@ def reply_to_address(project):
 
 
 def wake_senders(message_ids):
-    # Imported here because the task module imports this one to do the sending.
-    from comms.tasks import send_message
-
+    send_message = current_app.tasks[SEND_TASK]
     for message_id in message_ids:
         try:
             send_message.delay(message_id)
