@@ -307,18 +307,10 @@ def ensure_morning_digest(owner, *, now, clocks=None):
 # --- Sending ------------------------------------------------------------------------------------
 
 
-def recipients(project):
-    return [
-        contact
-        for contact in project.contacts.all()
-        if contact.receives_updates and contact.email_bounced_at is None
-    ]
-
-
 def client_messages(update, project, *, now, clock):
     """One outbox row per recipient: executives get the status at a glance, technical contacts
     the detail; routine mail waits for the client's business hours, urgent mail does not."""
-    people = recipients(project)
+    people = project.mail_recipients()
     if not people:
         raise NoRecipients(
             f"{project} has no client contact who receives updates (or all addresses bounced)."

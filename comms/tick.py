@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comms import drafts, obligations
-from comms.autopilot import deadline_times, plan_draft, recipients, save_drafts, send_updates
+from comms.autopilot import deadline_times, plan_draft, save_drafts, send_updates
 from comms.calendars import Clocks
 from comms.models import Deadline, Message, Update
 from comms.outbox import owner_alert, queue_messages, team_notice, wake_senders
@@ -255,7 +255,7 @@ class TickPass:
         if update.state not in (Update.State.DRAFT, Update.State.OVERDUE):
             return
         update.project = self.projects[update.project_id]
-        if not recipients(update.project):
+        if not update.project.mail_recipients():
             raise Problem(
                 "The project has no client contact who receives updates, so the draft cannot go out."
             )

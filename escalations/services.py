@@ -10,7 +10,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from comms import obligations
-from comms.autopilot import recipients
 from comms.calendars import Clocks
 from comms.models import Deadline, Message
 from comms.outbox import queue_messages, reply_to_address, team_notice
@@ -200,7 +199,7 @@ def tell_client(escalation, step, *, now, clocks=None):
         return
     project = escalation.project
     messages = []
-    for contact in recipients(project):
+    for contact in project.mail_recipients():
         context = {"escalation": escalation, "project": project, "contact": contact, "step": step}
         messages.append(
             Message(

@@ -296,6 +296,15 @@ class Project(models.Model):
     def __str__(self):
         return f"{self.client} — {self.name}"
 
+    def mail_recipients(self):
+        """The client contacts who get this project's mail: those who take updates, at an address
+        that has not bounced. Reads `contacts` so that a prefetch serves it."""
+        return [
+            contact
+            for contact in self.contacts.all()
+            if contact.receives_updates and contact.email_bounced_at is None
+        ]
+
 
 class PhaseChange(models.Model):
     """One line of a project's phase history; the first line records the phase it started in."""
