@@ -2,7 +2,20 @@
 promises, the client's for when mail goes out. One instance per pass, so a tick over many
 projects reads the team calendar once and builds each clock once."""
 
+from comms.clock import BusinessClock
 from projects.models import BusinessCalendar
+
+
+def clock_of(calendar):
+    """A stored business calendar as a pure business clock, for deadline arithmetic."""
+    return BusinessClock(
+        timezone=calendar.time_zone,
+        workdays=frozenset(calendar.workday_numbers),
+        opens=calendar.opens_at,
+        closes=calendar.closes_at,
+        holiday_country=calendar.holiday_country,
+        holiday_subdivision=calendar.holiday_subdivision,
+    )
 
 
 class Clocks:
@@ -27,5 +40,5 @@ class Clocks:
 
     def _clock(self, calendar):
         if calendar.pk not in self._by_calendar:
-            self._by_calendar[calendar.pk] = calendar.clock()
+            self._by_calendar[calendar.pk] = clock_of(calendar)
         return self._by_calendar[calendar.pk]

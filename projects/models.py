@@ -12,7 +12,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
-from comms.clock import BusinessClock
 from projects.fulltext import WithoutSearchVector
 
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -96,17 +95,6 @@ class BusinessCalendar(models.Model):
                 }
             )
         self.holiday_country = country
-
-    def clock(self):
-        """This calendar as a pure business clock, for deadline arithmetic."""
-        return BusinessClock(
-            timezone=self.time_zone,
-            workdays=frozenset(self.workday_numbers),
-            opens=self.opens_at,
-            closes=self.closes_at,
-            holiday_country=self.holiday_country,
-            holiday_subdivision=self.holiday_subdivision,
-        )
 
     @classmethod
     def team_default(cls):

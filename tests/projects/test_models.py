@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from comms.calendars import clock_of
 from comms.models import ChannelRule, MessageType
 from projects.models import BusinessCalendar, Commitment, Phase, PhaseChange, Project
 from projects.services import PhaseUnchanged, change_phase
@@ -82,9 +83,9 @@ def test_only_one_calendar_can_be_the_teams_default():
 
 
 def test_a_calendar_becomes_a_business_clock_that_knows_its_holidays():
-    clock = CalendarFactory(
-        time_zone="Europe/London", holiday_country="GB", holiday_subdivision="ENG"
-    ).clock()
+    clock = clock_of(
+        CalendarFactory(time_zone="Europe/London", holiday_country="GB", holiday_subdivision="ENG")
+    )
     assert clock.holiday_name(datetime.date(2026, 4, 6)) == "Easter Monday"
     assert not clock.is_business_day(datetime.date(2026, 4, 4))
 
