@@ -23,8 +23,8 @@ from comms.calendars import Clocks
 from comms.models import CadencePolicy, Deadline, Message, Update
 from comms.outbox import owner_alert, queue_messages, reply_to_address
 from comms.record import OrgPlan, decision_fact, project_record, projects_for_drafting
-from portal.links import portal_url
 from projects.models import Contact, Decision, Phase, Project
+from projects.portal_access import portal_url
 
 NEXT_TICK = dt.timedelta(minutes=1)
 

@@ -16,21 +16,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from comms.models import Deadline, Update
-from portal.links import (
-    COOKIE,
-    REQUESTS_PER_ADDRESS,
-    REQUESTS_PER_IP,
+from portal.links import REQUESTS_PER_ADDRESS, REQUESTS_PER_IP, send_sign_in_link, within_rate
+from projects.models import Commitment
+from projects.portal_access import (
     SESSION_AGE,
     LinkRefused,
     calendar_token,
     contact_for_calendar,
     contact_for_link,
     contact_for_session,
-    send_sign_in_link,
     session_value,
-    within_rate,
 )
-from projects.models import Commitment
+
+COOKIE = "client_portal"  # a cookie of its own: the portal never shares the team's session
 
 
 def portal_contact(view):

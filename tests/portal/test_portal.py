@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comms.models import Update
-from portal.links import link_token
 from projects.models import Contact
+from projects.portal_access import link_token
 from tests.factories import ContactFactory, UserFactory, make_project
 
 pytestmark = pytest.mark.django_db
