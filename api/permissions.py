@@ -1,16 +1,15 @@
-"""Who sees what through the API: the dashboard's rule (`dashboard.portfolio.visible_to`) applied to
+"""Who sees what through the API: the dashboard's rule (`Project.objects.visible_to`) applied to
 every queryset and every reference in a request body, so another lead's object answers 404 (or, in
 a body, 'does not exist'), never a 403 that admits it is there."""
 
 from rest_framework import serializers
 
-from dashboard.portfolio import visible_to
 from projects.models import Client, Contact, Project
 
 
 def visible_projects(user):
     """The user's projects as a plain subquery (no DISTINCT to carry into joins and orderings)."""
-    return Project.objects.filter(pk__in=visible_to(user).values("pk"))
+    return Project.objects.filter(pk__in=Project.objects.visible_to(user).values("pk"))
 
 
 def visible_clients(user):

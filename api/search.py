@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 
 from comms.calendars import Clocks
 from comms.search import KINDS, RESULTS, search_record
-from dashboard.forms import RecordSearchForm
-from dashboard.portfolio import visible_to
+from comms.search_form import RecordSearchForm
+from projects.models import Project
 
 from .errors import invalid
 
@@ -75,7 +75,7 @@ class SearchView(APIView):
         responses={200: SearchResultsSerializer, 400: invalid("A search parameter is missing or invalid.")},
     )
     def get(self, request):
-        form = SearchForm(request.query_params, projects=visible_to(request.user))
+        form = SearchForm(request.query_params, projects=Project.objects.visible_to(request.user))
         if not form.is_valid():
             raise ValidationError(field_errors(form))
         zone = ZoneInfo(Clocks().team_default_calendar().time_zone)

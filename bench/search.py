@@ -52,7 +52,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from comms.search import KINDS, SOURCES, search_record  # noqa: E402
 from comms.search_text import project_week  # noqa: E402
-from dashboard.portfolio import visible_to  # noqa: E402
 from projects.fulltext import TEXT_SEARCH_CONFIG  # noqa: E402
 from projects.models import BusinessCalendar, Client, Contact, Project  # noqa: E402
 
@@ -483,7 +482,7 @@ def typical_queries():
     User = get_user_model()
     lead = User.objects.get(username="search-lead-00")
     admin = User.objects.get(username="search-admin")
-    mine = visible_to(lead)
+    mine = Project.objects.visible_to(lead)
     busiest = (
         mine.select_related("client__calendar").annotate(said=Count("messages")).order_by("-said").first()
     )
@@ -499,7 +498,7 @@ def typical_queries():
         Query("lead, decisions only", mine, "stripe", {"kinds": ("decision",)}),
         Query("lead, last 30 days", mine, "payment", {"since": NOW - dt.timedelta(days=30), "until": NOW}),
         Query("one project, week 3", one, "staging", {"since": week[0], "until": week[1]}),
-        Query("admin, all projects", visible_to(admin), "certificate"),
+        Query("admin, all projects", Project.objects.visible_to(admin), "certificate"),
     ]
 
 

@@ -14,14 +14,6 @@ from projects.health import HealthFacts, assess
 from projects.models import Commitment, Decision, Phase, Project
 
 
-def visible_to(user):
-    """Admins see every project; a lead sees those they own, lead or work on."""
-    projects = Project.objects.all()
-    if not user.is_superuser:
-        projects = projects.filter(Q(owner=user) | Q(lead=user) | Q(team=user)).distinct()
-    return projects
-
-
 def count(queryset):
     """A correlated count per project row, without the row multiplication of joined Counts."""
     counted = (
@@ -83,7 +75,7 @@ def health_of(project, *, now):
 
 def portfolio(user, *, now, owner=None, phase=None, client=None, health=None, search=""):
     """Rows for the portfolio page, at-risk first, each with its health attached."""
-    projects = visible_to(user)
+    projects = Project.objects.visible_to(user)
     projects = projects.filter(phase=phase) if phase else projects.exclude(phase=Phase.CLOSED)
     if owner:
         projects = projects.filter(owner_id=owner)

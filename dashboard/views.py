@@ -34,6 +34,7 @@ from comms.plan import set_cadence, set_channels
 from comms.record import OrgPlan, describe_cadence, person_name, record_entries
 from comms.responses import reply_to_client
 from comms.search import search_record
+from comms.search_form import RecordSearchForm
 from dashboard.charts import weekly_bars
 from dashboard.forms import (
     CadenceForm,
@@ -49,13 +50,12 @@ from dashboard.forms import (
     PeopleForm,
     PhaseForm,
     PortfolioFilter,
-    RecordSearchForm,
     ReplyForm,
 )
-from dashboard.portfolio import health_of, portfolio, visible_to, weekly_team_figures, with_health_facts
+from dashboard.portfolio import health_of, portfolio, weekly_team_figures, with_health_facts
 from escalations import services as escalation_services
 from escalations.models import Escalation, Tier
-from projects.models import Client, Commitment, Contact, Phase
+from projects.models import Client, Commitment, Contact, Phase, Project
 from projects.services import add_commitment, change_phase, complete_commitment
 
 TIMELINE_LENGTH = 100  # the newest entries; the search page reaches the whole record
@@ -81,7 +81,7 @@ def team_time():
 def portfolio_page(request):
     team_time()
     now = timezone.now()
-    visible = visible_to(request.user)
+    visible = Project.objects.visible_to(request.user)
     filters = PortfolioFilter(
         request.GET or None,
         owners=get_user_model().objects.filter(projects_owned__in=visible).distinct().order_by("first_name"),
@@ -126,7 +126,7 @@ def portfolio_page(request):
 def project_for(request, pk):
     """A project the user works on; any other gives 404, so its existence is not revealed."""
     return get_object_or_404(
-        visible_to(request.user).select_related("client__calendar", "owner", "lead"), pk=pk
+        Project.objects.visible_to(request.user).select_related("client__calendar", "owner", "lead"), pk=pk
     )
 
 
@@ -141,7 +141,7 @@ def project_page(request, pk):
 def search_page(request):
     """The whole record of the projects the user may see, ranked by how well it answers the words."""
     team_time()
-    form = RecordSearchForm(request.GET or None, projects=visible_to(request.user))
+    form = RecordSearchForm(request.GET or None, projects=Project.objects.visible_to(request.user))
     hits = search_record(**form.search(team_zone=timezone.get_current_timezone())) if form.is_valid() else []
     return render(
         request, "dashboard/search.html", {"form": form, "hits": hits}, status=400 if form.errors else 200
@@ -151,7 +151,9 @@ def search_page(request):
 def render_project(request, project, *, status=200, **forms):
     team_time()
     now = timezone.now()
-    facts = with_health_facts(visible_to(request.user).filter(pk=project.pk), today=now.date()).get()
+    facts = with_health_facts(
+        Project.objects.visible_to(request.user).filter(pk=project.pk), today=now.date()
+    ).get()
     org = OrgPlan()
     kind = request.GET.get("kind", "")
     entries = record_entries(project, latest=TIMELINE_LENGTH, kind=kind)

@@ -193,6 +193,15 @@ def new_reply_token():
     return secrets.token_hex(8)
 
 
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Admins see every project; a lead sees those they own, lead or work on. The one rule of
+        who sees what, on the dashboard and through the API."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(Q(owner=user) | Q(lead=user) | Q(team=user)).distinct()
+
+
 class Project(models.Model):
     """Work for one client, with exactly one named owner of client communication.
 
@@ -260,6 +269,8 @@ class Project(models.Model):
         help_text="Carried in the Reply-To address so client replies land on this project.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["client__name", "name"]

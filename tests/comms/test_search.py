@@ -12,7 +12,6 @@ from django.utils import timezone
 from comms.autopilot import log_decision
 from comms.models import Message, Update
 from comms.search import search_record
-from dashboard.portfolio import visible_to
 from escalations.models import Escalation
 from escalations.services import raise_escalation
 from projects.models import Commitment, Project
@@ -41,7 +40,7 @@ def client_mail(project, subject, body, *, at=NOW, **fields):
 
 
 def found(user, text, **filters):
-    return [(hit.kind, hit.title) for hit in search_record(visible_to(user), text, **filters)]
+    return [(hit.kind, hit.title) for hit in search_record(Project.objects.visible_to(user), text, **filters)]
 
 
 def test_every_kind_of_entry_is_found_by_its_words(org_defaults, lead, project):
@@ -91,7 +90,7 @@ def test_equal_matches_come_newest_first(lead, project):
 def test_snippets_mark_the_words_and_escape_what_the_client_wrote(lead, project):
     client_mail(project, "Bug report", 'The page shows <script>alert("x")</script> after the refund button')
 
-    (hit,) = search_record(visible_to(lead), "refund")
+    (hit,) = search_record(Project.objects.visible_to(lead), "refund")
 
     assert "<script>" not in hit.snippet
     assert "alert(&quot;x&quot;)" in hit.snippet
@@ -187,7 +186,7 @@ def test_one_search_costs_three_queries_whatever_it_finds(lead, project):
         client_mail(project, f"Migration step {i}", "database migration")
         log_decision(project, summary=f"Migration window {i}", made_in="call", made_at=NOW, by=lead)
     with CaptureQueriesContext(connection) as queries:
-        hits = search_record(visible_to(lead), "migration")
+        hits = search_record(Project.objects.visible_to(lead), "migration")
     assert len(hits) == 20
     assert len(queries) == 3  # the project ids, the ranked matches, their snippets
 
