@@ -1,10 +1,10 @@
-"""Decisions agreed with the client, logged through `comms.autopilot.log_decision`: one made by
+"""Decisions agreed with the client, logged through `comms.lifecycle.log_decision`: one made by
 voice gets its written confirmation drafted at once."""
 
 from django.utils import timezone
 from rest_framework import mixins, serializers, viewsets
 
-from comms.autopilot import log_decision
+from comms.lifecycle import log_decision
 from projects.models import Decision
 
 from .filters import Filters, since_until

@@ -13,6 +13,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from comms.autopilot import NoRecipients, StaleDraft
+from comms.lifecycle import PhaseUnchanged
 from escalations.services import (
     AlreadyAcknowledged,
     AlreadyAtTopTier,
@@ -20,7 +21,6 @@ from escalations.services import (
     EscalationError,
     NotWaiting,
 )
-from projects.services import PhaseUnchanged
 
 STATE_CONFLICTS = (
     StaleDraft,

@@ -8,11 +8,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from comms.lifecycle import PhaseUnchanged, change_phase, create_project
 from comms.models import CadencePolicy, ChannelRule, MessageType
 from comms.plan import set_cadence, set_channels
 from comms.record import OrgPlan, describe_cadence
 from projects.models import Contact, Phase, PhaseChange, Project
-from projects.services import PhaseUnchanged, change_phase, create_project
 
 from .filters import Filters, IdFilter, since_until
 from .permissions import (

@@ -1,6 +1,6 @@
-"""Services that keep the communication plan running on its own: logging an event drafts what it
-owes the client and creates or moves the deadlines the tick acts on; sending turns a reviewed draft
-into one outbox row per recipient.
+"""What keeps the communication plan running on its own: drafting from the record, the deadlines
+that recur (cadence, quiet client, morning digest), and sending, which turns a reviewed draft into
+one outbox row per recipient.
 
 Writes are batch-first (a list of drafts, a list of updates) so the tick acting on a hundred due
 deadlines costs the same handful of queries as acting on one.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -22,8 +21,8 @@ from comms.cadence import release_time
 from comms.calendars import Clocks
 from comms.models import CadencePolicy, Deadline, Message, Update
 from comms.outbox import owner_alert, queue_messages, reply_to_address
-from comms.record import OrgPlan, decision_fact, project_record, projects_for_drafting
-from projects.models import Contact, Decision, Phase, Project
+from comms.record import OrgPlan, project_record, projects_for_drafting
+from projects.models import Contact, Decision
 from projects.portal_access import portal_url
 
 NEXT_TICK = dt.timedelta(minutes=1)
@@ -137,115 +136,6 @@ def draft_now(project, kind, *, now, send_by, confirms=None, **extra):
         decision=confirms,
     )
     return save_drafts([plan])[0]
-
-
-# --- Events the lead logs -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def log_kickoff(project, *, at, by):
-    """The kickoff call happened: draft the kickoff summary (owed within one business day) and
-    start the phase cadence and the quiet-client watch from the call."""
-    project.kickoff_at = at
-    project.save(update_fields=["kickoff_at"])
-    clocks = Clocks()
-    send_by = obligations.within_one_business_day(
-        at, "kickoff call", clocks.team(project), clocks.client(project)
-    )
-    update = draft_now(project, "kickoff_summary", now=at, send_by=send_by)
-    schedule_cadence(project, last=at, clocks=clocks)
-    schedule_quiet_client(project, since=at, clocks=clocks)
-    return update
-
-
-@transaction.atomic
-def log_decision(project, *, summary, made_in, made_at, by, agreed_by=(), awaiting_client=False, now=None):
-    """Record a decision; one made by voice gets its written confirmation drafted at once, owed
-    within one business day of the call."""
-    decision = Decision.objects.create(
-        project=project,
-        summary=summary,
-        made_in=made_in,
-        made_at=made_at,
-        logged_by=by,
-        awaiting_client=awaiting_client,
-    )
-    decision.agreed_by.set(agreed_by)
-    if decision.needs_written_confirmation and not awaiting_client:
-        clocks = Clocks()
-        send_by = obligations.within_one_business_day(
-            made_at, decision.get_made_in_display().lower(), clocks.team(project), clocks.client(project)
-        )
-        draft_now(
-            project,
-            "decision_confirmation",
-            now=now or made_at,
-            send_by=send_by,
-            confirms=decision,
-            decision=decision_fact(decision, ZoneInfo(project.client.calendar.time_zone)),
-        )
-    return decision
-
-
-def on_phase_changed(project, change, *, now):
-    """Phase changes are never silent: draft the one-line notice, owed at the client's next
-    business hour after the review window; restart the cadence and quiet watch for the new phase."""
-    clocks = Clocks()
-    team, client = clocks.team(project), clocks.client(project)
-    review = obligations.review_window_ends(now, team, client)
-    send_by = obligations.Due(
-        client.next_opening(review.at),
-        f"{obligations.phase_notice(review.at, client).explanation}, after the review window",
-    )
-    draft_now(
-        project,
-        "phase_notice",
-        now=now,
-        send_by=send_by,
-        change=drafts.PhaseChangeFact(
-            from_phase=change.from_phase, to_phase=change.to_phase, note=change.note
-        ),
-    )
-    if change.to_phase == Phase.CLOSED:
-        Deadline.objects.filter(
-            project=project,
-            is_active=True,
-            kind__in=[Deadline.Kind.CADENCE_UPDATE, Deadline.Kind.QUIET_CLIENT],
-        ).update(is_active=False)
-        return
-    schedule_cadence(project, last=now, clocks=clocks)
-    schedule_quiet_client(project, since=project.last_client_message_at or now, clocks=clocks)
-
-
-@transaction.atomic
-def record_launch(project, *, at, by):
-    """The project went live: draft the delivery summary and book the day-7 and day-30 check-ins."""
-    project.launched_at = at
-    project.save(update_fields=["launched_at"])
-    clocks = Clocks()
-    team, client = clocks.team(project), clocks.client(project)
-    draft_now(
-        project,
-        "delivery_summary",
-        now=at,
-        send_by=obligations.within_one_business_day(at, "launch", team, client),
-    )
-    for day in (7, 30):
-        owed = obligations.checkin(at, day, client)
-        Deadline.objects.update_or_create(
-            project=project,
-            kind=Deadline.Kind.CHECKIN,
-            checkin_day=day,
-            defaults={**deadline_times(owed, team, now=at), "is_active": True, "problem": ""},
-        )
-
-
-@transaction.atomic
-def record_client_message(project, *, at):
-    """A client contact wrote: the project is no longer quiet and the watch restarts."""
-    Project.objects.filter(pk=project.pk).update(last_client_message_at=at, client_silence="on_time")
-    project.last_client_message_at, project.client_silence = at, "on_time"
-    schedule_quiet_client(project, since=at, clocks=Clocks())
 
 
 # --- Deadlines that recur -----------------------------------------------------------------------
@@ -398,16 +288,3 @@ def edit_draft(update, *, revision, subject, status_line, rag, executive_body, t
         )
     update.refresh_from_db()
     return update
-
-
-@transaction.atomic
-def log_meeting(project, *, venue, held_at, recap, by, now):
-    """A call or meeting with the client: its recap goes out in writing, drafted at once and owed
-    within one business day, like a decision made by voice."""
-    clocks = Clocks()
-    send_by = obligations.within_one_business_day(
-        held_at, venue, clocks.team(project), clocks.client(project)
-    )
-    return draft_now(
-        project, "meeting_recap", now=now, send_by=send_by, held_at=held_at, venue=venue, recap=recap
-    )

@@ -13,7 +13,7 @@ from django.db.models import F, Max
 from django.dispatch import receiver
 from django.utils import timezone
 
-from comms.autopilot import record_client_message
+from comms.lifecycle import record_client_message
 from comms.models import Message
 from comms.responses import is_urgent, start_response_clock
 from projects.models import Contact, Phase, Project

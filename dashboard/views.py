@@ -21,13 +21,11 @@ from comms.autopilot import (
     StaleDraft,
     edit_draft,
     ensure_morning_digest,
-    log_decision,
-    log_meeting,
-    record_launch,
     schedule_cadence,
     send_update,
 )
 from comms.calendars import Clocks
+from comms.lifecycle import change_phase, log_decision, log_meeting, record_launch
 from comms.lint import DEFAULT_JARGON, lint
 from comms.models import ChannelRule, Message, Update
 from comms.plan import set_cadence, set_channels
@@ -56,7 +54,7 @@ from dashboard.portfolio import health_of, portfolio, weekly_team_figures, with_
 from escalations import services as escalation_services
 from escalations.models import Escalation, Tier
 from projects.models import Client, Commitment, Contact, Phase, Project
-from projects.services import add_commitment, change_phase, complete_commitment
+from projects.services import add_commitment, complete_commitment
 
 TIMELINE_LENGTH = 100  # the newest entries; the search page reaches the whole record
 WAITING_SHOWN = 10  # client emails to answer, the soonest due first

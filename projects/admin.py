@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
 
+from comms.lifecycle import change_phase, start_project_record
 from comms.models import CadencePolicy, ChannelRule
 from escalations.models import Tier
 
@@ -18,7 +19,6 @@ from .models import (
     PhaseChange,
     Project,
 )
-from .services import change_phase, start_project_record
 
 
 class BusinessCalendarForm(forms.ModelForm):

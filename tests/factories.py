@@ -5,9 +5,9 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from comms.lifecycle import create_project
 from comms.models import Message
 from projects.models import BusinessCalendar, Client, Contact, Project
-from projects.services import create_project
 
 
 class UserFactory(factory.django.DjangoModelFactory):

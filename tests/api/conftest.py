@@ -5,7 +5,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from comms.autopilot import log_decision
+from comms.lifecycle import log_decision
 from projects.models import Contact
 from tests.factories import ContactFactory, UserFactory, make_project
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from comms.autopilot import log_decision
+from comms.lifecycle import log_decision
 from escalations.services import raise_escalation
 from projects.models import Commitment, PhaseChange
 from tests.factories import UserFactory

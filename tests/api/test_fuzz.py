@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from comms.autopilot import log_decision
+from comms.lifecycle import log_decision
 from escalations.services import raise_escalation
 from projects.models import Commitment
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from comms.autopilot import log_decision
+from comms.lifecycle import log_decision
 from tests.factories import make_client_mail
 
 pytestmark = pytest.mark.django_db

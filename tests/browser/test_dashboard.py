@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from comms.autopilot import log_decision
 from comms.inbound import store_client_mail
+from comms.lifecycle import log_decision
 from comms.models import Message, Update
 from escalations.models import Escalation
 from projects.models import Commitment, Contact

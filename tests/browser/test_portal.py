@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from comms.autopilot import log_decision, send_update
+from comms.autopilot import send_update
+from comms.lifecycle import log_decision
 from comms.models import Message, Update
 from projects.models import Contact
 from tests.factories import ContactFactory, make_project

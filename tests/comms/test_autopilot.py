@@ -7,11 +7,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from comms.autopilot import log_decision, log_kickoff, send_update
+from comms.autopilot import send_update
+from comms.lifecycle import change_phase, log_decision, log_kickoff
 from comms.models import Deadline, Message, Update
 from comms.tick import run_tick
 from projects.models import Contact, Decision, Phase
-from projects.services import change_phase
 from tests.factories import ContactFactory, make_project
 
 pytestmark = pytest.mark.django_db

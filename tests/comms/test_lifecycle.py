@@ -9,11 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from comms.autopilot import log_kickoff, record_client_message, record_launch
+from comms.lifecycle import change_phase, log_kickoff, record_client_message, record_launch
 from comms.models import Message
 from comms.tick import run_tick
 from projects.models import Contact, Phase
-from projects.services import change_phase
 from tests.factories import CalendarFactory, ClientFactory, ContactFactory, make_project
 
 pytestmark = pytest.mark.django_db

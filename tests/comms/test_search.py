@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comms.autopilot import log_decision
+from comms.lifecycle import log_decision
 from comms.models import Message, Update
 from comms.search import search_record
 from escalations.models import Escalation

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from comms.autopilot import log_decision, send_update
+from comms.autopilot import send_update
+from comms.lifecycle import log_decision
 from comms.models import Deadline, Message, Update
 from comms.tick import run_tick
 from projects.models import Commitment, Contact

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comms.autopilot import log_decision
 from comms.inbound import store_client_mail
+from comms.lifecycle import log_decision
 from comms.models import Message, Update
 from escalations.models import Escalation
 from projects.models import Commitment, Contact, Decision, Phase

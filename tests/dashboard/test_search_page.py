@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from comms.autopilot import log_decision
+from comms.lifecycle import log_decision
 from tests.factories import CalendarFactory, ClientFactory, UserFactory, make_client_mail, make_project
 
 pytestmark = pytest.mark.django_db

@@ -106,7 +106,8 @@ def test_signing_out_ends_the_portal_visit(client, mia):
 
 
 def test_every_update_email_carries_the_contacts_own_portal_link(client, mia):
-    from comms.autopilot import log_decision, send_update
+    from comms.autopilot import send_update
+    from comms.lifecycle import log_decision
 
     project = mia.projects.get()
     log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=project.owner)
@@ -179,7 +180,7 @@ def same_page(response):
 def test_the_calendar_feed_lists_checkins_and_promised_dates_and_dies_with_revocation(client, mia):
     import icalendar
 
-    from comms.autopilot import record_launch
+    from comms.lifecycle import record_launch
     from projects.models import Commitment
 
     project = mia.projects.get()
@@ -204,7 +205,7 @@ def test_the_calendar_feed_lists_checkins_and_promised_dates_and_dies_with_revoc
 
 
 def test_whose_move_says_what_we_owe_and_what_we_wait_for(client, mia):
-    from comms.autopilot import log_decision
+    from comms.lifecycle import log_decision
     from projects.models import Commitment
 
     project = mia.projects.get()

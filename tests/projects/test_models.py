@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from comms.calendars import clock_of
+from comms.lifecycle import PhaseUnchanged, change_phase
 from comms.models import ChannelRule, MessageType
 from projects.models import BusinessCalendar, Commitment, Phase, PhaseChange, Project
-from projects.services import PhaseUnchanged, change_phase
 from tests.factories import CalendarFactory, UserFactory, make_project, project_fields
 
 pytestmark = pytest.mark.django_db

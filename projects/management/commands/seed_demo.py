@@ -12,8 +12,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from comms.autopilot import record_launch, schedule_cadence, schedule_quiet_client
+from comms.autopilot import schedule_cadence, schedule_quiet_client
 from comms.calendars import Clocks
+from comms.lifecycle import record_launch, start_project_record
 from escalations.models import Tier
 from projects.models import (
     PHASE_ORDER,
@@ -26,7 +27,6 @@ from projects.models import (
     PhaseChange,
     Project,
 )
-from projects.services import start_project_record
 
 User = get_user_model()
 

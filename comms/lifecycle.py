@@ -1,0 +1,191 @@
+"""A project's life as the lead logs it, whatever the face (dashboard, admin, API, seed): created,
+kicked off, decisions and meetings, phase changes, launch, the client writing. Each writes the fact
+and, in the same transaction, drafts what it owes the client and sets the deadlines the tick acts on.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from comms import drafts, obligations
+from comms.autopilot import (
+    deadline_times,
+    draft_now,
+    ensure_morning_digest,
+    schedule_cadence,
+    schedule_quiet_client,
+)
+from comms.calendars import Clocks
+from comms.models import Deadline
+from comms.plan import copy_default_channel_rules
+from comms.record import decision_fact
+from projects.models import Decision, Phase, PhaseChange, Project
+
+
+class PhaseUnchanged(ValueError):
+    """Raised when asked to move a project into the phase it is already in."""
+
+
+@transaction.atomic
+def create_project(*, by=None, contacts=(), team=(), **fields):
+    """Create a project with the org's channel rules and the first line of its phase history."""
+    project = Project(**fields)
+    project.full_clean()
+    project.save()
+    project.contacts.set(contacts)
+    project.team.set(team)
+    start_project_record(project, by=by)
+    return project
+
+
+def start_project_record(project, *, by=None):
+    """What every new project gets, however it was created (service, admin, seed): the default
+    channel rules, the first line of its phase history, and a morning digest for its owner."""
+    copy_default_channel_rules(project)
+    ensure_morning_digest(project.owner, now=timezone.now())
+    if not project.phase_changes.exists():
+        PhaseChange.objects.create(
+            project=project, from_phase="", to_phase=project.phase, changed_at=timezone.now(), changed_by=by
+        )
+
+
+@transaction.atomic
+def log_kickoff(project, *, at, by):
+    """The kickoff call happened: draft the kickoff summary (owed within one business day) and
+    start the phase cadence and the quiet-client watch from the call."""
+    project.kickoff_at = at
+    project.save(update_fields=["kickoff_at"])
+    clocks = Clocks()
+    send_by = obligations.within_one_business_day(
+        at, "kickoff call", clocks.team(project), clocks.client(project)
+    )
+    update = draft_now(project, "kickoff_summary", now=at, send_by=send_by)
+    schedule_cadence(project, last=at, clocks=clocks)
+    schedule_quiet_client(project, since=at, clocks=clocks)
+    return update
+
+
+@transaction.atomic
+def log_decision(project, *, summary, made_in, made_at, by, agreed_by=(), awaiting_client=False, now=None):
+    """Record a decision; one made by voice gets its written confirmation drafted at once, owed
+    within one business day of the call."""
+    decision = Decision.objects.create(
+        project=project,
+        summary=summary,
+        made_in=made_in,
+        made_at=made_at,
+        logged_by=by,
+        awaiting_client=awaiting_client,
+    )
+    decision.agreed_by.set(agreed_by)
+    if decision.needs_written_confirmation and not awaiting_client:
+        clocks = Clocks()
+        send_by = obligations.within_one_business_day(
+            made_at, decision.get_made_in_display().lower(), clocks.team(project), clocks.client(project)
+        )
+        draft_now(
+            project,
+            "decision_confirmation",
+            now=now or made_at,
+            send_by=send_by,
+            confirms=decision,
+            decision=decision_fact(decision, ZoneInfo(project.client.calendar.time_zone)),
+        )
+    return decision
+
+
+@transaction.atomic
+def change_phase(project, *, to, by, note="", at=None):
+    """Move a project to another phase and write it into the phase history."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.phase == to:
+        raise PhaseUnchanged(f"The project is already in {project.get_phase_display()}.")
+    change = PhaseChange.objects.create(
+        project=project,
+        from_phase=project.phase,
+        to_phase=to,
+        changed_at=at or timezone.now(),
+        changed_by=by,
+        note=note,
+    )
+    project.phase = to
+    project.save(update_fields=["phase"])
+    on_phase_changed(project, change, now=change.changed_at)
+    return change
+
+
+def on_phase_changed(project, change, *, now):
+    """Phase changes are never silent: draft the one-line notice, owed at the client's next
+    business hour after the review window; restart the cadence and quiet watch for the new phase."""
+    clocks = Clocks()
+    team, client = clocks.team(project), clocks.client(project)
+    review = obligations.review_window_ends(now, team, client)
+    send_by = obligations.Due(
+        client.next_opening(review.at),
+        f"{obligations.phase_notice(review.at, client).explanation}, after the review window",
+    )
+    draft_now(
+        project,
+        "phase_notice",
+        now=now,
+        send_by=send_by,
+        change=drafts.PhaseChangeFact(
+            from_phase=change.from_phase, to_phase=change.to_phase, note=change.note
+        ),
+    )
+    if change.to_phase == Phase.CLOSED:
+        Deadline.objects.filter(
+            project=project,
+            is_active=True,
+            kind__in=[Deadline.Kind.CADENCE_UPDATE, Deadline.Kind.QUIET_CLIENT],
+        ).update(is_active=False)
+        return
+    schedule_cadence(project, last=now, clocks=clocks)
+    schedule_quiet_client(project, since=project.last_client_message_at or now, clocks=clocks)
+
+
+@transaction.atomic
+def record_launch(project, *, at, by):
+    """The project went live: draft the delivery summary and book the day-7 and day-30 check-ins."""
+    project.launched_at = at
+    project.save(update_fields=["launched_at"])
+    clocks = Clocks()
+    team, client = clocks.team(project), clocks.client(project)
+    draft_now(
+        project,
+        "delivery_summary",
+        now=at,
+        send_by=obligations.within_one_business_day(at, "launch", team, client),
+    )
+    for day in (7, 30):
+        owed = obligations.checkin(at, day, client)
+        Deadline.objects.update_or_create(
+            project=project,
+            kind=Deadline.Kind.CHECKIN,
+            checkin_day=day,
+            defaults={**deadline_times(owed, team, now=at), "is_active": True, "problem": ""},
+        )
+
+
+@transaction.atomic
+def record_client_message(project, *, at):
+    """A client contact wrote: the project is no longer quiet and the watch restarts."""
+    Project.objects.filter(pk=project.pk).update(last_client_message_at=at, client_silence="on_time")
+    project.last_client_message_at, project.client_silence = at, "on_time"
+    schedule_quiet_client(project, since=at, clocks=Clocks())
+
+
+@transaction.atomic
+def log_meeting(project, *, venue, held_at, recap, by, now):
+    """A call or meeting with the client: its recap goes out in writing, drafted at once and owed
+    within one business day, like a decision made by voice."""
+    clocks = Clocks()
+    send_by = obligations.within_one_business_day(
+        held_at, venue, clocks.team(project), clocks.client(project)
+    )
+    return draft_now(
+        project, "meeting_recap", now=now, send_by=send_by, held_at=held_at, venue=venue, recap=recap
+    )
