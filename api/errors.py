@@ -12,7 +12,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from comms.autopilot import NoRecipients, StaleDraft
+from comms.autopilot import DraftSuperseded, NoRecipients, StaleDraft
 from comms.lifecycle import PhaseUnchanged
 from escalations.services import (
     AlreadyAcknowledged,
@@ -24,6 +24,7 @@ from escalations.services import (
 
 STATE_CONFLICTS = (
     StaleDraft,
+    DraftSuperseded,
     NoRecipients,
     PhaseUnchanged,
     EscalationAlreadyClosed,

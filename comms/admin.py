@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from .autopilot import NoRecipients, send_update
+from .autopilot import DraftSuperseded, NoRecipients, send_update
 from .inbound import assign_inbound
 from .models import CadencePolicy, ChannelRule, Deadline, MalformedWebhook, Message, Update
 
@@ -117,8 +117,8 @@ class UpdateAdmin(admin.ModelAdmin):
             try:
                 send_update(update, by=request.user, now=timezone.now())
                 sent += 1
-            except NoRecipients as problem:
-                self.message_user(request, str(problem), messages.ERROR)
+            except (NoRecipients, DraftSuperseded) as problem:
+                self.message_user(request, f"{update}: {problem}", messages.ERROR)
         if sent:
             self.message_user(request, f"{sent} update(s) queued for sending.", messages.SUCCESS)
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -21,7 +23,7 @@ from comms.cadence import release_time
 from comms.calendars import Clocks
 from comms.models import CadencePolicy, Deadline, Message, Update
 from comms.outbox import owner_alert, queue_messages, reply_to_address
-from comms.record import OrgPlan, project_record, projects_for_drafting
+from comms.record import OrgPlan, decision_fact, project_record, projects_for_drafting
 from projects.models import Contact, Decision
 from projects.portal_access import portal_url
 
@@ -45,11 +47,22 @@ class DraftPlan:
 
 
 def plan_draft(
-    project, draft, *, now, send_by, clocks, source=None, decision=None, urgent=False, not_before=None
+    project,
+    draft,
+    *,
+    now,
+    send_by,
+    clocks,
+    composed_with,
+    source=None,
+    decision=None,
+    urgent=False,
+    not_before=None,
 ):
     """An update drafted now, owed by `send_by`, reviewed by the owner in the meantime. On a
     project that sends by itself it goes out when the review window ends, but not before
-    `not_before` (the moment it is owed, for updates drafted ahead)."""
+    `not_before` (the moment it is owed, for updates drafted ahead). `composed_with` are the
+    arguments besides the record that `drafts.compose` was given."""
     update = Update(
         project=project,
         kind=draft.kind,
@@ -62,6 +75,7 @@ def plan_draft(
         source=source,
         source_occurrence=source.occurrence if source else None,
         decision=decision,
+        composed_with=stored_arguments(composed_with),
         send_by=send_by.at,
         created_at=now,
     )
@@ -104,9 +118,26 @@ def plan_draft(
 
 
 def save_drafts(plans):
-    """Save drafts with their deadlines and notices: three inserts for any number of drafts."""
+    """Save drafts with their deadlines and notices: three inserts for any number of drafts. A
+    recurring draft replaces the project's unsent one of its kind, here or earlier in `plans`."""
     if not plans:
         return []
+    newest = {}
+    for plan in plans:
+        newest[(plan.update.project_id, plan.update.kind)] = plan
+    plans = [
+        plan
+        for plan in plans
+        if newest[(plan.update.project_id, plan.update.kind)] is plan
+        or plan.update.kind not in Update.RECURRING_KINDS
+    ]
+    supersede_open_drafts(
+        {
+            (plan.update.project_id, plan.update.kind)
+            for plan in plans
+            if plan.update.kind in Update.RECURRING_KINDS
+        }
+    )
     updates = Update.objects.bulk_create([plan.update for plan in plans])
     deadlines, notices = [], []
     for plan in plans:
@@ -122,20 +153,67 @@ def save_drafts(plans):
     return updates
 
 
+def supersede_open_drafts(project_kinds):
+    """Unsent drafts of these (project, kind) pairs are kept, marked superseded, and stop counting:
+    their deadlines retire. Two writes for any number of pairs."""
+    if not project_kinds:
+        return
+    which = Q()
+    for project_id, kind in project_kinds:
+        which |= Q(project_id=project_id, kind=kind)
+    supersede(Update.objects.filter(which))
+
+
+def supersede(updates):
+    superseded = updates.filter(state__in=Update.OPEN_STATES)
+    Deadline.objects.filter(update__in=superseded, is_active=True).update(is_active=False)
+    superseded.update(state=Update.State.SUPERSEDED)
+
+
 def draft_now(project, kind, *, now, send_by, confirms=None, **extra):
     """Draft one update from the record at once (kickoff, decision confirmation, phase notice)."""
     clocks = Clocks()
     project = projects_for_drafting([project.pk]).get()
-    record = project_record(project, OrgPlan(), today=clocks.client(project).local(now).date())
+    record = project_record(project, OrgPlan(), today=clocks.client(project).local_date(now))
     plan = plan_draft(
         project,
         drafts.compose(kind, record, **extra),
         now=now,
         send_by=send_by,
         clocks=clocks,
+        composed_with=extra,
         decision=confirms,
     )
     return save_drafts([plan])[0]
+
+
+def stored_arguments(extra):
+    """A draft's composition arguments as JSON. A decision is left out: a confirmation is composed
+    again from its decision row, so an edit of the decision reaches it."""
+    stored = {}
+    for name, value in extra.items():
+        if isinstance(value, drafts.PhaseChangeFact):
+            value = {"from_phase": value.from_phase, "to_phase": value.to_phase, "note": value.note}
+        elif isinstance(value, dt.datetime):
+            value = value.isoformat()
+        if name != "decision":
+            stored[name] = value
+    return stored
+
+
+def composed_again(update, project, org, *, today):
+    """An unedited draft composed afresh from the record as it is now (None when the draft was
+    made before its composition was kept, or a person edited it)."""
+    if update.composed_with is None or update.revision:
+        return None
+    arguments = dict(update.composed_with)
+    if "change" in arguments:
+        arguments["change"] = drafts.PhaseChangeFact(**arguments["change"])
+    if "held_at" in arguments:
+        arguments["held_at"] = dt.datetime.fromisoformat(arguments["held_at"])
+    if update.decision_id:
+        arguments["decision"] = decision_fact(update.decision, ZoneInfo(project.client.calendar.time_zone))
+    return drafts.compose(update.kind, project_record(project, org, today=today), **arguments)
 
 
 # --- Deadlines that recur -----------------------------------------------------------------------
@@ -238,14 +316,29 @@ def client_messages(update, project, *, now, clock):
     return messages
 
 
-def send_updates(updates, *, by, now, clocks):
-    """Send reviewed drafts: outbox rows for every recipient, the drafts marked sent, their
-    deadlines retired, decisions confirmed, and the cadence restarted from now."""
+def send_updates(updates, *, by, now, clocks, org=None):
+    """Send reviewed drafts: each one nobody edited composed again from the record as it is now, so
+    it cannot report a done promise as late or a phase already left; outbox rows for every
+    recipient, the drafts marked sent, their deadlines retired, decisions confirmed. Each update's
+    `project` must come from `projects_for_drafting`."""
+    org = org or OrgPlan()
     messages = []
     for update in updates:
-        messages.extend(client_messages(update, update.project, now=now, clock=clocks.client(update.project)))
+        client = clocks.client(update.project)
+        fresh = composed_again(update, update.project, org, today=client.local_date(now))
+        if fresh is not None:
+            update.subject, update.technical_body, update.executive_body = (
+                fresh.subject,
+                fresh.technical,
+                fresh.executive,
+            )
+            update.status_line, update.rag = fresh.status_line, fresh.rag
+        messages.extend(client_messages(update, update.project, now=now, clock=client))
         update.state, update.sent_at, update.sent_by = Update.State.SENT, now, by
-    Update.objects.bulk_update(updates, ["state", "sent_at", "sent_by"])
+    Update.objects.bulk_update(
+        updates,
+        ["state", "sent_at", "sent_by", "subject", "technical_body", "executive_body", "status_line", "rag"],
+    )
     Deadline.objects.filter(update__in=updates, is_active=True).update(is_active=False)
     Decision.objects.filter(confirmations__in=updates, confirmed_at__isnull=True).update(confirmed_at=now)
     queue_messages(messages)
@@ -255,14 +348,21 @@ def send_updates(updates, *, by, now, clocks):
 @transaction.atomic
 def send_update(update, *, by, now):
     """The owner sends a draft (edited or not)."""
-    update = Update.objects.select_for_update().select_related("project__client__calendar").get(pk=update.pk)
+    update = Update.objects.select_for_update(of=("self",)).select_related("decision").get(pk=update.pk)
     if update.state == Update.State.SENT:
         return []
+    if update.state == Update.State.SUPERSEDED:
+        raise DraftSuperseded("A newer draft of this kind replaced this one; send that one instead.")
+    update.project = projects_for_drafting([update.project_id]).get()
     clocks = Clocks()
     messages = send_updates([update], by=by, now=now, clocks=clocks)
     if update.kind not in {"phase_notice", "decision_confirmation", "quiet_client_nudge"}:
         schedule_cadence(update.project, last=now, clocks=clocks)
     return messages
+
+
+class DraftSuperseded(Exception):
+    """The draft was replaced by a newer one of its kind and is kept only for the record."""
 
 
 class StaleDraft(Exception):
@@ -271,18 +371,21 @@ class StaleDraft(Exception):
 
 @transaction.atomic
 def edit_draft(update, *, revision, subject, status_line, rag, executive_body, technical_body):
-    """Save the owner's edits if nobody saved in between (compare-and-set on the revision)."""
-    changed = Update.objects.filter(
-        pk=update.pk, revision=revision, state__in=[Update.State.DRAFT, Update.State.OVERDUE]
-    ).update(
-        subject=subject,
-        status_line=status_line,
-        rag=rag,
-        executive_body=executive_body,
-        technical_body=technical_body,
-        revision=revision + 1,
-    )
-    if not changed:
+    """Save the owner's edits if nobody saved in between (compare-and-set on the revision). Saving
+    the draft as it stands is not an edit: it stays composed from the record."""
+    fields = {
+        "subject": subject,
+        "status_line": status_line,
+        "rag": rag,
+        # Browsers send a textarea's line breaks as CRLF.
+        "executive_body": executive_body.replace("\r\n", "\n"),
+        "technical_body": technical_body.replace("\r\n", "\n"),
+    }
+    current = Update.objects.filter(pk=update.pk, revision=revision, state__in=Update.OPEN_STATES)
+    stored = current.values(*fields).first()
+    if stored and all(stored[name].strip() == value.strip() for name, value in fields.items()):
+        return update
+    if not current.update(**fields, revision=revision + 1):
         raise StaleDraft(
             "Someone else changed or sent this draft while you were editing it. Reload to see it."
         )

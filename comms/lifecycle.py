@@ -17,12 +17,16 @@ from comms.autopilot import (
     ensure_morning_digest,
     schedule_cadence,
     schedule_quiet_client,
+    supersede,
 )
 from comms.calendars import Clocks
 from comms.models import Deadline
 from comms.plan import copy_default_channel_rules
 from comms.record import decision_fact
 from projects.models import Decision, Phase, PhaseChange, Project
+
+# The updates whose shape belongs to one phase: left unsent when the project moves on, they are stale.
+PHASE_BOUND_KINDS = ("discovery_summary", "build_status", "qa_note", "delivery_checklist")
 
 
 class PhaseUnchanged(ValueError):
@@ -119,7 +123,15 @@ def change_phase(project, *, to, by, note="", at=None):
 
 def on_phase_changed(project, change, *, now):
     """Phase changes are never silent: draft the one-line notice, owed at the client's next
-    business hour after the review window; restart the cadence and quiet watch for the new phase."""
+    business hour after the review window; restart the cadence and quiet watch for the new phase.
+    An unsent update of the phase left no longer fits and is superseded. Closing supersedes every
+    unsent draft and stops the project's clocks, but for client mail and escalations, which are
+    still answered; the record stays."""
+    closing = change.to_phase == Phase.CLOSED
+    if closing:
+        supersede(project.updates.all())
+    else:
+        supersede(project.updates.filter(kind__in=PHASE_BOUND_KINDS))
     clocks = Clocks()
     team, client = clocks.team(project), clocks.client(project)
     review = obligations.review_window_ends(now, team, client)
@@ -136,11 +148,11 @@ def on_phase_changed(project, change, *, now):
             from_phase=change.from_phase, to_phase=change.to_phase, note=change.note
         ),
     )
-    if change.to_phase == Phase.CLOSED:
+    if closing:
         Deadline.objects.filter(
             project=project,
             is_active=True,
-            kind__in=[Deadline.Kind.CADENCE_UPDATE, Deadline.Kind.QUIET_CLIENT],
+            kind__in=[Deadline.Kind.CADENCE_UPDATE, Deadline.Kind.QUIET_CLIENT, Deadline.Kind.CHECKIN],
         ).update(is_active=False)
         return
     schedule_cadence(project, last=now, clocks=clocks)

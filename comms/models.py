@@ -236,6 +236,19 @@ class Deadline(models.Model):
         return f"{self.get_kind_display()} — {self.explanation}"
 
 
+# Drafts that come round again: a newer one of the kind replaces an unsent older one, so a project
+# never has two open at once (kickoff and delivery summaries, notices, confirmations and recaps each
+# stand alone).
+RECURRING_UPDATE_KINDS = (
+    "discovery_summary",
+    "build_status",
+    "qa_note",
+    "delivery_checklist",
+    "post_launch_checkin",
+    "quiet_client_nudge",
+)
+
+
 class Update(models.Model):
     """A written status message to the client, drafted from the record and reviewed by the owner."""
 
@@ -244,6 +257,10 @@ class Update(models.Model):
         OVERDUE = "overdue", "Draft, overdue"
         SENT = "sent", "Sent"
         DISCARDED = "discarded", "Discarded"
+        SUPERSEDED = "superseded", "Superseded by a newer draft, not sent"
+
+    OPEN_STATES = (State.DRAFT, State.OVERDUE)
+    RECURRING_KINDS = RECURRING_UPDATE_KINDS
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(max_length=24)
@@ -268,6 +285,13 @@ class Update(models.Model):
     source_occurrence = models.PositiveIntegerField(null=True, blank=True)
     decision = models.ForeignKey(
         "projects.Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="confirmations"
+    )
+    composed_with = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What the draft was composed from besides the record, so that an unedited draft is "
+        "composed again from the record when it is sent. Empty for drafts older than this field.",
     )
     send_by = models.DateTimeField(help_text="When it must have gone out; after that it shows as overdue.")
     created_at = models.DateTimeField()
@@ -297,6 +321,11 @@ class Update(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "source_occurrence"], name="one_draft_per_deadline_occurrence"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "kind"],
+                condition=Q(state__in=["draft", "overdue"]) & Q(kind__in=RECURRING_UPDATE_KINDS),
+                name="one_open_recurring_draft_per_kind",
             ),
         ]
 

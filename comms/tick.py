@@ -18,12 +18,13 @@ from django.utils import timezone
 from comms import drafts, obligations
 from comms.autopilot import deadline_times, plan_draft, save_drafts, send_updates
 from comms.calendars import Clocks
+from comms.clock import ONE_DAY, to_utc
 from comms.models import Deadline, Message, Update
 from comms.outbox import owner_alert, queue_messages, team_notice, wake_senders
 from comms.record import OrgPlan, person_name, project_record, projects_for_drafting
 from escalations.models import Category, Escalation, Severity
 from escalations.services import acknowledge_overdue, raise_escalation, resolve_overdue
-from projects.models import Commitment, Project
+from projects.models import Commitment, Phase, Project
 
 BATCH = 200
 PROBLEM_RETRY = dt.timedelta(hours=1)
@@ -81,7 +82,7 @@ class TickPass:
         self.drafts, self.to_send, self.notices = [], [], []
         self.changed_updates, self.changed_projects = {}, {}
         update_ids = {d.update_id for d in due if d.update_id}
-        self.updates = {u.pk: u for u in Update.objects.filter(pk__in=update_ids)}
+        self.updates = {u.pk: u for u in Update.objects.filter(pk__in=update_ids).select_related("decision")}
         project_ids = {d.project_id for d in due if d.project_id} | {
             u.project_id for u in self.updates.values()
         }
@@ -112,11 +113,12 @@ class TickPass:
                 # Each act moves its deadline on or retires it; one that did neither would be
                 # taken again at once, so it waits and says so.
                 self.report(deadline, "The deadline was not moved on; it will be tried again later.")
+        # Drafts turned overdue first, so a newer draft of their kind saved below supersedes them.
+        Update.objects.bulk_update(self.changed_updates.values(), ["state"])
         save_drafts(self.drafts)
         if self.to_send:
-            send_updates(self.to_send, by=None, now=self.now, clocks=self.clocks)
+            send_updates(self.to_send, by=None, now=self.now, clocks=self.clocks, org=self.org)
         queue_messages(self.notices)
-        Update.objects.bulk_update(self.changed_updates.values(), ["state"])
         Project.objects.bulk_update(self.changed_projects.values(), ["client_silence"])
         Deadline.objects.bulk_update(
             self.due, ["due_at", "owed_at", "is_active", "occurrence", "problem", "explanation"]
@@ -128,7 +130,7 @@ class TickPass:
         return self.projects[deadline.project_id]
 
     def record(self, project):
-        today = self.clocks.client(project).local(self.now).date()
+        today = self.clocks.client(project).local_date(self.now)
         return project_record(project, self.org, today=today)
 
     def draft(self, deadline, project, kind, send_by, **extra):
@@ -140,6 +142,7 @@ class TickPass:
                 now=self.now,
                 send_by=send_by,
                 clocks=self.clocks,
+                composed_with=extra,
                 source=deadline,
                 not_before=deadline.owed_at,
             )
@@ -283,8 +286,8 @@ class TickPass:
         """One mail at the start of the owner's day with only what is late, breached or due today."""
         owner = deadline.owner
         team = self.clocks.of(self.clocks.team_default_calendar())
-        end_of_day = team.close_of_business_day(self.now)
-        lines = digest_lines(owner, now=self.now, end_of_day=end_of_day)
+        end_of_day = obligations.end_of_today(self.now, team)
+        lines = digest_lines(owner, now=self.now, end_of_day=end_of_day, clocks=self.clocks)
         if lines:
             notice = team_notice(
                 None,
@@ -350,8 +353,9 @@ class TickPass:
             self.summary["escalations past resolve target"] += 1
 
 
-def digest_lines(owner, *, now, end_of_day):
-    """What is late, breached or due by the end of the owner's business day, across their projects."""
+def digest_lines(owner, *, now, end_of_day, clocks):
+    """What is late, breached or due by the end of the owner's business day, across their projects;
+    a promise is late by the date on its project's team calendar."""
     lines = [
         f"{update.project}: “{update.subject}” is overdue — it was owed {update.send_by:%a %d %b %H:%M} UTC."
         for update in Update.objects.filter(project__owner=owner, state=Update.State.OVERDUE).select_related(
@@ -370,11 +374,19 @@ def digest_lines(owner, *, now, end_of_day):
         .exclude(client_silence="on_time")
         .select_related("client")
     ]
+    # No calendar's date is more than a day ahead of UTC's, so this reads every promise that can be
+    # late anywhere; each is then judged by the date on its own project's team calendar.
+    promises = (
+        Commitment.objects.filter(
+            project__owner=owner, status=Commitment.Status.OPEN, due_on__lt=to_utc(now).date() + ONE_DAY
+        )
+        .exclude(project__phase=Phase.CLOSED)
+        .select_related("project__client", "project__team_calendar")
+    )
     lines += [
         f"{commitment.project}: “{commitment.description}” was promised for {commitment.due_on:%a %d %b} and is open."
-        for commitment in Commitment.objects.filter(
-            project__owner=owner, status=Commitment.Status.OPEN, due_on__lt=now.date()
-        ).select_related("project__client")
+        for commitment in promises
+        if commitment.is_overdue(clocks.team(commitment.project).local_date(now))
     ]
     lines += [
         f"{message.project}: mail to {message.to_email} failed — {message.error}"

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from comms.autopilot import (
+    DraftSuperseded,
     NoRecipients,
     StaleDraft,
     edit_draft,
@@ -149,9 +150,7 @@ def search_page(request):
 def render_project(request, project, *, status=200, **forms):
     team_time()
     now = timezone.now()
-    facts = with_health_facts(
-        Project.objects.visible_to(request.user).filter(pk=project.pk), today=now.date()
-    ).get()
+    facts = with_health_facts(Project.objects.visible_to(request.user).filter(pk=project.pk), now=now).get()
     org = OrgPlan()
     kind = request.GET.get("kind", "")
     entries = record_entries(project, latest=TIMELINE_LENGTH, kind=kind)
@@ -247,7 +246,7 @@ def save_draft(request, pk, update_pk):
     if "send" in request.POST:
         try:
             send_update(update, by=request.user, now=timezone.now())
-        except NoRecipients as problem:
+        except (NoRecipients, DraftSuperseded) as problem:
             messages.error(request, str(problem))
             return redirect("dashboard:project", pk=project.pk)
         return done(request, project, f"“{update.subject}” is on its way to the client.")

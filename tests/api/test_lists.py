@@ -52,13 +52,14 @@ def decisions(project, n):
             project=project, summary=f"Decision {index}", made_in="call", made_at=NOW, logged_by=project.owner
         )
         decision.agreed_by.add(jack)
-        update(project, index, decision=decision)
+        update(project, index, decision=decision, kind="decision_confirmation")
 
 
 def update(project, index, **extra):
+    """A sent build status by default: a project has one open draft of a recurring kind at most."""
+    fields = {"kind": "build_status", "state": "sent", "sent_at": NOW, **extra}
     return Update.objects.create(
         project=project,
-        kind="build_status",
         subject=f"Update {index}",
         technical_body="Shipped.",
         executive_body="On track.",
@@ -66,7 +67,7 @@ def update(project, index, **extra):
         rag="green",
         send_by=NOW,
         created_at=NOW,
-        **extra,
+        **fields,
     )
 
 
