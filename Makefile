@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 export DEBUG ?= 1
+# Links in mail (each contact's portal link) open on the port in use, unless SITE_URL is set.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint bench clean
 

@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from comms.calendars import Clocks
 from projects.models import Commitment
 from projects.services import add_commitment, complete_commitment, wait_on_client_for
 
@@ -18,7 +19,10 @@ from .permissions import ProjectScoped, VisibleProjectField
 
 class CommitmentSerializer(serializers.ModelSerializer):
     project = VisibleProjectField()
-    overdue = serializers.SerializerMethodField(help_text="Open and past its due date.")
+    overdue = serializers.SerializerMethodField(
+        help_text="Open and past its due date, as the client sees it: by the date on the client's calendar. "
+        "Never on a closed project."
+    )
 
     class Meta:
         model = Commitment
@@ -49,7 +53,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
         ]
 
     def get_overdue(self, commitment) -> bool:
-        return commitment.is_overdue(timezone.localdate())
+        today = self.context["clocks"].client(commitment.project).local_date(self.context["now"])
+        return commitment.is_overdue(today)
 
 
 class WaitingSerializer(serializers.ModelSerializer):
@@ -86,12 +91,16 @@ class CommitmentViewSet(
 ):
     """Promises re-stated in every update until done; filter `since`/`until` on the due date."""
 
-    queryset = Commitment.objects.all()
+    queryset = Commitment.objects.select_related("project__client__calendar")
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilter
     ordering_fields = ["due_on", "created_at"]
     ordering = ["due_on", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_context(self):
+        # Calendars read once per request rather than once per commitment.
+        return {**super().get_serializer_context(), "clocks": Clocks(), "now": timezone.now()}
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

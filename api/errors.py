@@ -13,7 +13,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from comms.autopilot import DraftSuperseded, NoRecipients, StaleDraft
-from comms.lifecycle import PhaseUnchanged
+from comms.lifecycle import AlreadyLogged, PhaseUnchanged
 from escalations.services import (
     AlreadyAcknowledged,
     AlreadyAtTopTier,
@@ -27,6 +27,7 @@ STATE_CONFLICTS = (
     DraftSuperseded,
     NoRecipients,
     PhaseUnchanged,
+    AlreadyLogged,
     EscalationAlreadyClosed,
     AlreadyAcknowledged,
     AlreadyAtTopTier,

@@ -64,10 +64,37 @@ class RaiseSerializer(serializers.ModelSerializer):
     category = serializers.ChoiceField(
         choices=[c for c in Category.choices if c[0] != Category.UNANSWERED_MAIL]
     )
+    tell_client = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="Whether the client is told when it is raised and when it is resolved. "
+        "Left out or null: as the category's route says (admin → Category routes).",
+    )
+    internal = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="The opposite of `tell_client`, kept for older callers: true, the client is not told.",
+    )
 
     class Meta:
         model = Escalation
-        fields = ["project", "category", "severity", "title", "description", "documentation", "internal"]
+        fields = [
+            "project",
+            "category",
+            "severity",
+            "title",
+            "description",
+            "documentation",
+            "tell_client",
+            "internal",
+        ]
+
+    def validate(self, attrs):
+        tell_client, internal = attrs.pop("tell_client", None), attrs.pop("internal", None)
+        if tell_client is not None and internal is not None and tell_client == internal:
+            raise serializers.ValidationError({"tell_client": "Says the opposite of `internal`; give one."})
+        attrs["internal"] = internal if tell_client is None else not tell_client
+        return attrs
 
 
 class MoveUpSerializer(serializers.Serializer):
@@ -129,6 +156,8 @@ class EscalationViewSet(ProjectScoped, mixins.CreateModelMixin, viewsets.ReadOnl
 
     @extend_schema(request=RaiseSerializer, responses={201: EscalationSerializer})
     def create(self, request, *args, **kwargs):
+        """Routed by category to its first responder; the client is told (on raising and on
+        resolving) as the category's route says, unless `tell_client` says otherwise."""
         incoming = RaiseSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)

@@ -6,14 +6,24 @@ from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from comms.lifecycle import PhaseUnchanged, change_phase, create_project
+from comms.lifecycle import (
+    EDITABLE_FIELDS,
+    PhaseUnchanged,
+    change_phase,
+    create_project,
+    log_kickoff,
+    record_launch,
+    update_project,
+)
 from comms.models import CadencePolicy, ChannelRule, MessageType
 from comms.plan import set_cadence, set_channels
 from comms.record import OrgPlan, describe_cadence
 from projects.models import Contact, Phase, PhaseChange, Project
 
+from .errors import conflict
 from .filters import Filters, IdFilter, since_until
 from .permissions import (
     ProjectScoped,
@@ -48,7 +58,6 @@ class CadenceSerializer(serializers.ModelSerializer):
             "interval_days",
             "business_days_only",
             "update_kind",
-            "live_call_interval_days",
             "quiet_after_business_days",
             "description",
         ]
@@ -149,11 +158,15 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
             "auto_send_drafts",
             "known_limitations",
             "support_terms",
+            "kickoff_at",
             "channel_rules",
             "cadence",
         ]
         # The model's constraints are checked by create_project's full_clean, with their own words.
         validators = []
+        extra_kwargs = {
+            "kickoff_at": {"help_text": "When the kickoff call happened, if it has: logs it at once."}
+        }
 
     def validate_channel_rules(self, rules):
         types = [rule["message_type"] for rule in rules]
@@ -183,6 +196,52 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
         return data
 
 
+# Steps with their own action: a PATCH naming them is refused with the way to take the step.
+STEP_FIELDS = {
+    "phase": "change the phase with POST /api/phases/",
+    "kickoff_at": "log the kickoff call with POST /api/projects/{id}/kickoff/",
+    "launched_at": "record the launch with POST /api/projects/{id}/launch/",
+}
+
+
+class ProjectEditSerializer(serializers.ModelSerializer):
+    """What a lead edits on a project; each field given is changed, the others are kept."""
+
+    owner = serializers.PrimaryKeyRelatedField(queryset=team_members())
+    lead = serializers.PrimaryKeyRelatedField(queryset=team_members())
+    team = serializers.PrimaryKeyRelatedField(queryset=team_members(), many=True)
+    contacts = VisibleContactField(many=True)
+
+    class Meta:
+        model = Project
+        fields = sorted(EDITABLE_FIELDS - {"team_calendar"}) + ["team", "contacts"]
+        validators = []
+
+    def to_internal_value(self, data):
+        steps = {field: [f"Not edited here: {how}."] for field, how in STEP_FIELDS.items() if field in data}
+        if steps:
+            raise serializers.ValidationError(steps)
+        return super().to_internal_value(data)
+
+    def validate(self, data):
+        project, user = self.instance, self.context["request"].user
+        people = {
+            data.get("owner", project.owner),
+            data.get("lead", project.lead),
+            *data.get("team", project.team.all()),
+        }
+        if not user.is_superuser and user not in people:
+            raise serializers.ValidationError(
+                "Keep yourself as owner, lead or team member, or ask an admin to hand the project over: "
+                "you would not see it otherwise."
+            )
+        return data
+
+
+class StepSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(help_text="When it happened.")
+
+
 class ProjectFilter(Filters):
     since, until = since_until("created_at")
 
@@ -191,8 +250,11 @@ class ProjectFilter(Filters):
         fields = ["phase", "client", "owner", "lead"]
 
 
-class ProjectViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Projects the user owns, leads or works on (admins: all), each with its plan."""
+class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Projects the user owns, leads or works on (admins: all), each with its plan. A new project
+    waits for its kickoff call; logging it drafts the kickoff summary and starts the cadence."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     queryset = Project.objects.prefetch_related(
         "team",
@@ -226,6 +288,43 @@ class ProjectViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 set_cadence(project, **policy)
         project = self.get_queryset().get(pk=project.pk)
         return Response(self.get_serializer(project).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProjectEditSerializer, responses={200: ProjectSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        project = self.get_object()
+        incoming = ProjectEditSerializer(
+            project, data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        incoming.is_valid(raise_exception=True)
+        update_project(project, by=request.user, **incoming.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=project.pk)).data)
+
+    @extend_schema(
+        request=StepSerializer,
+        responses={200: ProjectSerializer, 409: conflict("The kickoff call is already logged.")},
+    )
+    @action(detail=True, methods=["post"])
+    def kickoff(self, request, pk=None):
+        """Log the kickoff call: the kickoff summary is drafted, owed one business day later, and
+        the phase cadence and the quiet-client watch start."""
+        return self.step(request, log_kickoff)
+
+    @extend_schema(
+        request=StepSerializer,
+        responses={200: ProjectSerializer, 409: conflict("The launch is already recorded.")},
+    )
+    @action(detail=True, methods=["post"])
+    def launch(self, request, pk=None):
+        """Record the launch: the delivery summary is drafted and the day-7 and day-30 check-ins
+        are booked."""
+        return self.step(request, record_launch)
+
+    def step(self, request, service):
+        project = self.get_object()
+        incoming = StepSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        service(project, at=incoming.validated_data["at"], by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=project.pk)).data)
 
 
 # --- Contacts ------------------------------------------------------------------------------------

@@ -39,7 +39,6 @@ class CadencePolicyAdmin(admin.ModelAdmin):
         "interval_days",
         "business_days_only",
         "update_kind",
-        "live_call_interval_days",
         "quiet_after_business_days",
         "project",
     ]

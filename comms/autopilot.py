@@ -224,12 +224,26 @@ def schedule_cadence(project, *, last, clocks, org=None):
     policy = org.cadence_for(project) if org else CadencePolicy.for_project(project)
     if policy is None:
         return None
-    owed = obligations.cadence_update(
-        last, policy.interval_days, policy.business_days_only, clocks.client(project)
-    )
+    owed = next_update_owed(project, policy, last, clocks.client(project))
     return _set_live_deadline(
         project, Deadline.Kind.CADENCE_UPDATE, owed, prepare_on=clocks.team(project), now=last
     )
+
+
+def next_update_owed(project, policy, last, client):
+    """When the phase cadence next owes the client an update. The delivery checklist waits for the
+    final week before the target launch (daily through the whole phase when no date is set)."""
+    owed = obligations.cadence_update(last, policy.interval_days, policy.business_days_only, client)
+    final_week = delivery_final_week(project, policy, client)
+    if final_week and owed.at < final_week.at:
+        return final_week
+    return owed
+
+
+def delivery_final_week(project, policy, client):
+    if policy.update_kind == "delivery_checklist" and project.target_launch_on:
+        return obligations.delivery_final_week(project.target_launch_on, client)
+    return None
 
 
 def schedule_quiet_client(project, *, since, clocks):

@@ -86,6 +86,11 @@ class BusinessClock:
         """The instant in the clock's time zone, for display."""
         return to_utc(instant).astimezone(self._zone)
 
+    def local_date(self, instant: dt.datetime) -> dt.date:
+        """The date it is on this calendar at the instant: what "today" means to whoever lives by
+        it, which is not the date in UTC (Monday 21:00 in New York is already Tuesday there)."""
+        return self._local_date(to_utc(instant))
+
     def at(self, day: dt.date, wall: dt.time) -> dt.datetime:
         """The instant a local wall time happens on a date: in a DST gap the first valid instant
         after it, in a DST fold the first occurrence."""
@@ -148,6 +153,19 @@ class BusinessClock:
             remaining -= closing - start
         raise AssertionError("_windows_from never runs out")
 
+    def business_time_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """How much business time passes from start to end: the inverse of `add_business_hours`,
+        so add_business_hours(start, business_time_between(start, end)) is end when end is open."""
+        start, end = to_utc(start, "start"), to_utc(end, "end")
+        if end < start:
+            raise ValueError("end must not be before start")
+        total = dt.timedelta(0)
+        for opening, closing in self._windows_from(self._local_date(start)):
+            if opening >= end:
+                return total
+            total += max(dt.timedelta(0), min(closing, end) - max(opening, start))
+        raise AssertionError("_windows_from never runs out")
+
     def add_business_days(self, instant: dt.datetime, days: int) -> dt.datetime:
         """The same local wall time on the `days`-th following business day, counted from the next
         opening if the instant is closed: a Friday 11:00 promise is due Monday 11:00."""
@@ -206,4 +224,4 @@ class BusinessClock:
 def _require_date(day: dt.date) -> None:
     # A datetime is a date subclass, but its date is in its own time zone, not the clock's.
     if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
-        raise TypeError("pass a date; for an instant use clock.local(instant).date()")
+        raise TypeError("pass a date; for an instant use clock.local_date(instant)")

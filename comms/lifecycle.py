@@ -5,8 +5,10 @@ and, in the same transaction, drafts what it owes the client and sets the deadli
 
 from __future__ import annotations
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,20 +31,77 @@ from projects.models import Decision, Phase, PhaseChange, Project
 PHASE_BOUND_KINDS = ("discovery_summary", "build_status", "qa_note", "delivery_checklist")
 
 
+# Fields a lead edits directly; phase, kickoff and launch are steps with their own services.
+EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "scope",
+        "starts_on",
+        "target_delivery_on",
+        "target_launch_on",
+        "owner",
+        "lead",
+        "record_location",
+        "auto_send_drafts",
+        "known_limitations",
+        "support_terms",
+        "team_calendar",
+    }
+)
+# A clock a few minutes ahead of the server's still logs a call that has just ended.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
 class PhaseUnchanged(ValueError):
     """Raised when asked to move a project into the phase it is already in."""
 
 
+class AlreadyLogged(ValueError):
+    """The kickoff or the launch is already in the record; it happens once."""
+
+
 @transaction.atomic
-def create_project(*, by=None, contacts=(), team=(), **fields):
-    """Create a project with the org's channel rules and the first line of its phase history."""
+def create_project(*, by=None, contacts=(), team=(), kickoff_at=None, **fields):
+    """Create a project with the org's channel rules and the first line of its phase history. It
+    waits for its kickoff call, unless `kickoff_at` says the call already happened."""
     project = Project(**fields)
     project.full_clean()
     project.save()
     project.contacts.set(contacts)
     project.team.set(team)
     start_project_record(project, by=by)
+    if kickoff_at:
+        log_kickoff(project, at=kickoff_at, by=by)
     return project
+
+
+@transaction.atomic
+def update_project(project, *, by, contacts=None, team=None, **fields):
+    """A lead's edit of what the project is (names, dates, people, delivery terms). A new owner
+    gets their morning digest."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not edited directly: {', '.join(sorted(unknown))}.")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    if contacts is not None:
+        strangers = [contact.name for contact in contacts if contact.client_id != project.client_id]
+        if strangers:
+            raise ValidationError({"contacts": f"Not contacts of {project.client}: {', '.join(strangers)}."})
+        project.contacts.set(contacts)
+    if team is not None:
+        project.team.set(team)
+    if "owner" in fields:
+        ensure_morning_digest(project.owner, now=timezone.now())
+    return project
+
+
+def refuse_future(at, field, what):
+    if at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({field: f"The {what} is in the future: log it once it has happened."})
 
 
 def start_project_record(project, *, by=None):
@@ -60,6 +119,14 @@ def start_project_record(project, *, by=None):
 def log_kickoff(project, *, at, by):
     """The kickoff call happened: draft the kickoff summary (owed within one business day) and
     start the phase cadence and the quiet-client watch from the call."""
+    project = Project.objects.select_for_update().select_related("client__calendar").get(pk=project.pk)
+    if project.kickoff_at:
+        raise AlreadyLogged(
+            f"The kickoff call is already logged ({project.kickoff_at:%a %d %b %Y %H:%M} UTC)."
+        )
+    if project.phase == Phase.CLOSED:
+        raise ValidationError({"kickoff_at": "The project is closed."})
+    refuse_future(at, "kickoff_at", "kickoff call")
     project.kickoff_at = at
     project.save(update_fields=["kickoff_at"])
     clocks = Clocks()
@@ -155,13 +222,18 @@ def on_phase_changed(project, change, *, now):
             kind__in=[Deadline.Kind.CADENCE_UPDATE, Deadline.Kind.QUIET_CLIENT, Deadline.Kind.CHECKIN],
         ).update(is_active=False)
         return
-    schedule_cadence(project, last=now, clocks=clocks)
-    schedule_quiet_client(project, since=project.last_client_message_at or now, clocks=clocks)
+    if project.kickoff_at:  # before it, the project waits for its kickoff call
+        schedule_cadence(project, last=now, clocks=clocks)
+        schedule_quiet_client(project, since=project.last_client_message_at or now, clocks=clocks)
 
 
 @transaction.atomic
 def record_launch(project, *, at, by):
     """The project went live: draft the delivery summary and book the day-7 and day-30 check-ins."""
+    project = Project.objects.select_for_update().select_related("client__calendar").get(pk=project.pk)
+    if project.launched_at:
+        raise AlreadyLogged(f"The launch is already recorded ({project.launched_at:%a %d %b %Y %H:%M} UTC).")
+    refuse_future(at, "launched_at", "launch")
     project.launched_at = at
     project.save(update_fields=["launched_at"])
     clocks = Clocks()
@@ -172,7 +244,7 @@ def record_launch(project, *, at, by):
         now=at,
         send_by=obligations.within_one_business_day(at, "launch", team, client),
     )
-    for day in (7, 30):
+    for day in obligations.CHECKIN_DAYS:
         owed = obligations.checkin(at, day, client)
         Deadline.objects.update_or_create(
             project=project,

@@ -97,9 +97,6 @@ class CadencePolicy(models.Model):
         default=False, help_text="Count business days on the client's calendar, not calendar days."
     )
     update_kind = models.CharField(max_length=20, choices=UpdateKind.choices)
-    live_call_interval_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="A live call every N days on top of the written updates."
-    )
     quiet_after_business_days = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1)],
         help_text="Nudge the client after this many business days without a message from them.",

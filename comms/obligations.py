@@ -10,6 +10,8 @@ from comms.cadence import day_n_after, every_n_days
 from comms.clock import BusinessClock, to_utc
 
 REVIEW_WINDOW = dt.timedelta(hours=4)  # business hours the owner has to edit a draft
+CHECKIN_DAYS = (7, 30)  # after launch
+FOLD_WITHIN_BUSINESS_DAYS = 3
 LATE_GRACE_BUSINESS_DAYS = 1
 MAX_PREPARE_DAYS = 14  # longer than any run of team holidays
 ROUTINE_RESPONSE = dt.timedelta(hours=3)
@@ -43,6 +45,29 @@ def cadence_update(
     nominal = None if business_days_only else client.local(last).date() + dt.timedelta(days=interval_days)
     rule = f"{interval_days} {unit} after the last update on"
     return Due(at, explain(at, rule, last, client, client, pushed_from=nominal))
+
+
+def delivery_final_week(target_launch_on: dt.date, client: BusinessClock) -> Due:
+    """The delivery checklist goes out daily in the final week before the target launch: the
+    first is owed at the client's opening seven days before it."""
+    day = target_launch_on - dt.timedelta(days=7)
+    at = client.next_opening(client.at(day, dt.time(0)))
+    return Due(
+        at,
+        f"due {stamp(at, client)} {place(client)} time: the first business hour of the final week "
+        f"before the target launch on {target_launch_on:%a %d %b}",
+    )
+
+
+def folds_into_checkin(owed_at: dt.datetime, launched_at: dt.datetime, client: BusinessClock) -> bool:
+    """A support-cadence check-in within a few business days of the day-7 or day-30 check-in is
+    folded into it: the client hears from us once, not twice in a week."""
+    for day in CHECKIN_DAYS:
+        checkin_at = checkin(launched_at, day, client).at
+        earlier, later = sorted((owed_at, checkin_at))
+        if client.add_business_days(earlier, FOLD_WITHIN_BUSINESS_DAYS) >= later:
+            return True
+    return False
 
 
 def phase_notice(changed_at: dt.datetime, client: BusinessClock) -> Due:
@@ -100,6 +125,12 @@ def morning_digest(after: dt.datetime, team: BusinessClock) -> Due:
     return Due(candidate, explain(candidate, "the start of the next business day after", after, team, team))
 
 
+def end_of_today(now: dt.datetime, team: BusinessClock) -> dt.datetime:
+    """What the digest means by "due today": until today's close on the team's calendar, even for
+    a digest that runs late, at or after that close (not the next business day's close)."""
+    return team.at(team.local_date(now), team.closes)
+
+
 def response_due(received_at: dt.datetime, team: BusinessClock, *, urgent: bool) -> tuple[Due, dt.datetime]:
     """Client email is answered within 3 business hours (1 when urgent) on the team's calendar, and
     never later than the close of that business day; mail outside hours starts the clock at the
@@ -132,6 +163,29 @@ def escalation_target(
     return Due(at, explain(at, rule, raised_at, team, shown))
 
 
+def resolve_target_after_pause(
+    target: dt.datetime,
+    paused_at: dt.datetime,
+    resumed_at: dt.datetime,
+    unit: str,
+    team: BusinessClock,
+    shown: BusinessClock,
+) -> Due:
+    """A resolve target after waiting on the client moves by the time the wait took on the clock
+    the target is counted on: business time on the team's calendar, or day and night for a
+    wall-clock (critical) target."""
+    waited = f"spent waiting on the client ({stamp(paused_at, shown)} to {stamp(resumed_at, shown)})"
+    if unit == "hours":
+        pause = to_utc(resumed_at) - to_utc(paused_at)
+        at = to_utc(target) + pause
+        rule = f"{duration(pause, 'hour')}, day and night, {waited} added to the resolve target of"
+        return Due(at, f"due {stamp(at, shown)} {place(shown)} time: {rule} {stamp(target, shown)}")
+    pause = team.business_time_between(paused_at, resumed_at)
+    at = team.add_business_hours(target, pause)
+    rule = f"{duration(pause, 'business hour')} {waited} added to the resolve target of"
+    return Due(at, explain(at, rule, target, team, shown))
+
+
 def prepare_ahead(owed_at: dt.datetime, team: BusinessClock) -> dt.datetime:
     """When to draft something owed to the client at `owed_at` so that the owner's review window
     (team calendar) ends by then: whole days back, the latest that fits. A Sydney client's Monday
@@ -160,6 +214,15 @@ def explain(
         start = measured_on.at(pushed_from - dt.timedelta(days=1), measured_on.opens)
     skipped = describe_skipped(measured_on.skipped_days(start, due))
     return f"due {stamp(due, shown)} {place(shown)} time: {rule} {stamp(basis, shown)}{skipped}"
+
+
+def duration(span: dt.timedelta, hour: str) -> str:
+    """'2 business hours', '8 hours 30 minutes': whole minutes, hours named by `hour`."""
+    hours, minutes = divmod(int(span.total_seconds() // 60), 60)
+    parts = [f"{hours} {hour}{'' if hours == 1 else 's'}"] if hours or not minutes else []
+    if minutes:
+        parts.append(f"{minutes} minute{'' if minutes == 1 else 's'}")
+    return " ".join(parts)
 
 
 def stamp(instant: dt.datetime, clock: BusinessClock) -> str:

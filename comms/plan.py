@@ -38,7 +38,6 @@ def set_cadence(project, *, phase, interval_days, business_days_only):
             "interval_days": interval_days,
             "business_days_only": business_days_only,
             "update_kind": default.update_kind,
-            "live_call_interval_days": default.live_call_interval_days,
             "quiet_after_business_days": default.quiet_after_business_days,
         },
     )

@@ -16,7 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from comms import drafts, obligations
-from comms.autopilot import deadline_times, plan_draft, save_drafts, send_updates
+from comms.autopilot import (
+    deadline_times,
+    delivery_final_week,
+    next_update_owed,
+    plan_draft,
+    save_drafts,
+    send_updates,
+)
 from comms.calendars import Clocks
 from comms.clock import ONE_DAY, to_utc
 from comms.models import Deadline, Message, Update
@@ -87,6 +94,16 @@ class TickPass:
             u.project_id for u in self.updates.values()
         }
         self.projects = {p.pk: p for p in projects_for_drafting(project_ids)} if project_ids else {}
+        # Recurring drafts waiting for review and not yet owed: they are composed afresh when sent,
+        # so the next occurrence leaves them their turn instead of superseding them unseen.
+        self.waiting = set(
+            Update.objects.filter(
+                project_id__in=project_ids,
+                kind__in=Update.RECURRING_KINDS,
+                state=Update.State.DRAFT,
+                send_by__gt=now,
+            ).values_list("project_id", "kind")
+        )
 
     def run(self):
         handlers = {
@@ -134,6 +151,9 @@ class TickPass:
         return project_record(project, self.org, today=today)
 
     def draft(self, deadline, project, kind, send_by, **extra):
+        if (project.pk, kind) in self.waiting:
+            self.summary["left to the draft already waiting"] += 1
+            return
         draft = drafts.compose(kind, self.record(project), **extra)
         self.drafts.append(
             plan_draft(
@@ -183,23 +203,36 @@ class TickPass:
 
     def cadence_update(self, deadline):
         """The phase cadence came round: draft the update in the phase's shape, owed within one
-        business day, and book the next one."""
+        business day, and book the next one. A delivery checklist before the final week, or a
+        support check-in close to the day-7 or day-30 one, is not drafted: the deadline moves on."""
         project = self.project(deadline)
         policy = self.org.cadence_for(project)
         if policy is None:
             self.retire(deadline)
             return
-        extra = {}
-        if policy.update_kind == "post_launch_checkin":
-            extra["day"] = max(1, (self.now - (project.launched_at or deadline.due_at)).days)
-        self.draft(deadline, project, policy.update_kind, self.late_by_grace(deadline, project), **extra)
         client, team = self.clocks.client(project), self.clocks.team(project)
         owed = deadline.owed_at or deadline.due_at
-        following = obligations.cadence_update(owed, policy.interval_days, policy.business_days_only, client)
-        if following.at <= self.now:  # catching up after downtime: one draft, then on from now
-            following = obligations.cadence_update(
-                self.now, policy.interval_days, policy.business_days_only, client
-            )
+        final_week = delivery_final_week(project, policy, client)
+        folded = (
+            policy.update_kind == "post_launch_checkin"
+            and project.launched_at is not None
+            and obligations.folds_into_checkin(owed, project.launched_at, client)
+        )
+        if final_week and owed < final_week.at:
+            following = final_week
+        else:
+            if folded:
+                self.summary["folded into a check-in"] += 1
+            else:
+                extra = {}
+                if policy.update_kind == "post_launch_checkin":
+                    extra["day"] = max(1, (self.now - (project.launched_at or deadline.due_at)).days)
+                self.draft(
+                    deadline, project, policy.update_kind, self.late_by_grace(deadline, project), **extra
+                )
+            following = next_update_owed(project, policy, owed, client)
+            if following.at <= self.now:  # catching up after downtime: one draft, then on from now
+                following = next_update_owed(project, policy, self.now, client)
         for name, value in deadline_times(following, team, now=self.now).items():
             setattr(deadline, name, value)
 

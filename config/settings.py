@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.utc_between_requests",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -214,8 +215,9 @@ ANYMAIL = {
 
 # --- Product ----------------------------------------------------------------------------------
 
-# Where the portal is reached from outside, for links in email.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# Where the portal is reached from outside, for links in email; `make run` passes its own address.
+# An empty value counts as unset: links without a host would not open from a mail client.
+SITE_URL = env("SITE_URL") or "http://127.0.0.1:8000"
 # How long the read-only portal link in routine update emails stays valid.
 PORTAL_LINK_DAYS = int(env("PORTAL_LINK_DAYS", "14"))
 # Words the draft lint flags as jargon a client may not know (comma-separated); empty: the

@@ -2,10 +2,11 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from comms.models import Channel, MessageType, Update
-from escalations.models import Category, Severity
-from projects.models import Commitment, Decision, Phase, Project
+from escalations.models import Category, CategoryRoute, Severity
+from projects.models import Client, Commitment, Contact, Decision, Phase, Project
 
 
 class PortfolioFilter(forms.Form):
@@ -103,7 +104,29 @@ class EscalationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Links, and what has been tried so far.",
     )
-    internal = forms.BooleanField(required=False, help_text="Internal: the client is not told.")
+    tell_client = forms.TypedChoiceField(
+        label="Tell the client",
+        choices=[("", "As the category says"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda answer: answer == "yes",
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        told = CategoryRoute.client_told_by_default()
+        defaults = "; ".join(
+            f"{label} — {'told' if told[category] else 'not told'}"
+            for category, label in self.fields["category"].choices
+        )
+        self.fields["tell_client"].help_text = f"When it is raised and resolved. By default: {defaults}."
+
+    def clean(self):
+        data = super().clean()
+        # The procedure's `internal`: None leaves it to the category's route.
+        tell_client = data.pop("tell_client", None)
+        data["internal"] = None if tell_client is None else not tell_client
+        return data
 
 
 class EscalationStepForm(forms.Form):
@@ -195,3 +218,67 @@ class EscalationPathForm(forms.Form):
                     label=f"L{tier.level} {tier.name}",
                     initial=[member.pk for member in tier.members.all()],
                 )
+
+
+class NewProjectForm(forms.ModelForm):
+    """A new project for a client the lead works with (admins: any client). It waits for its
+    kickoff call, which starts the cadence."""
+
+    class Meta:
+        model = Project
+        fields = [
+            *["client", "name", "scope", "owner", "lead", "team", "contacts"],
+            *["starts_on", "target_delivery_on", "target_launch_on", "auto_send_drafts"],
+        ]
+        widgets = {
+            "scope": forms.Textarea(attrs={"rows": 4}),
+            "team": forms.CheckboxSelectMultiple,
+            "contacts": forms.CheckboxSelectMultiple,
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "target_delivery_on": forms.DateInput(attrs={"type": "date"}),
+            "target_launch_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {"contacts": "The client's people on this project; only the chosen client's count."}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        clients = Client.objects.all()
+        if not user.is_superuser:
+            clients = clients.filter(
+                Q(projects__in=Project.objects.visible_to(user)) | Q(account_owner=user)
+            ).distinct()
+        self.fields["client"].queryset = clients.order_by("name")
+        self.fields["contacts"].queryset = (
+            Contact.objects.filter(client__in=clients)
+            .select_related("client")
+            .order_by("client__name", "name")
+        )
+        self.fields["contacts"].label_from_instance = lambda contact: (
+            f"{contact.name} ({contact.client.name})"
+        )
+        self.fields["contacts"].required = False
+        team = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+        self.fields["owner"].queryset = self.fields["lead"].queryset = self.fields["team"].queryset = team
+        self.fields["team"].required = False
+        self.initial.setdefault("owner", user.pk)
+        self.initial.setdefault("lead", user.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        client = cleaned.get("client")
+        strangers = [c.name for c in cleaned.get("contacts", []) if client and c.client_id != client.pk]
+        if strangers:
+            self.add_error("contacts", f"Not contacts of {client}: {', '.join(strangers)}.")
+        people = {cleaned.get("owner"), cleaned.get("lead"), *cleaned.get("team", [])}
+        if not self.user.is_superuser and self.user not in people:
+            self.add_error(
+                None, "Name yourself as owner, lead or team member: you would not see the project otherwise."
+            )
+        return cleaned
+
+
+class KickoffForm(forms.Form):
+    held_at = forms.DateTimeField(
+        label="The kickoff call was held at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )

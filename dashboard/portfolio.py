@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Case, Count, DateField, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from comms.models import Deadline, Message, Update
+from comms.calendars import Clocks
+from comms.models import CadencePolicy, Deadline, Message, Update
 from escalations.models import Escalation
 from projects.health import HealthFacts, assess
-from projects.models import Commitment, Decision, Phase, Project
+from projects.models import BusinessCalendar, Commitment, Decision, Phase, Project
+
+UPDATE_GRACE = dt.timedelta(days=2)
 
 
 def count(queryset):
@@ -30,10 +33,41 @@ def first(queryset, field):
     return Subquery(queryset.filter(project=OuterRef("pk")).order_by(field).values(field)[:1])
 
 
-def with_health_facts(projects, *, today):
+def team_today(projects, *, now):
+    """Each project's date at `now` on its team calendar, as a value per row: a lead's portfolio
+    spans teams in many zones, and a promise is late by its own team's date. One query for the
+    calendars, whatever the number of projects; no two zones differ by more than one date either
+    side of UTC, so the expression has at most three branches."""
+    clocks, calendars_on, default = Clocks(), {}, None
+    team_calendars = BusinessCalendar.objects.filter(
+        Q(is_team_default=True) | Q(pk__in=projects.values("team_calendar"))
+    )
+    for calendar in team_calendars:
+        today = clocks.of(calendar).local_date(now)
+        calendars_on.setdefault(today, []).append(calendar.pk)
+        if calendar.is_team_default:
+            default = today  # for projects without a team calendar of their own
+    return Case(
+        *[When(team_calendar__in=pks, then=Value(day)) for day, pks in calendars_on.items()],
+        default=Value(default),
+        output_field=DateField(),
+    )
+
+
+def cadence_of(field):
+    """A field of the cadence in force for the project's phase: its own override, else the org's."""
+    in_phase = CadencePolicy.objects.filter(phase=OuterRef("phase"))
+    return Coalesce(
+        Subquery(in_phase.filter(project=OuterRef("pk")).values(field)[:1]),
+        Subquery(in_phase.filter(project__isnull=True).values(field)[:1]),
+    )
+
+
+def with_health_facts(projects, *, now):
     open_escalations = Escalation.objects.filter(state__in=["open", "acknowledged"])
     unanswered = Message.objects.filter(direction="in", respond_by__isnull=False, responded_at__isnull=True)
-    return projects.select_related("client", "owner").annotate(
+    projects = projects.select_related("client", "owner").annotate(team_today=team_today(projects, now=now))
+    return projects.annotate(
         overdue_drafts=count(Update.objects.filter(state=Update.State.OVERDUE)),
         drafts_waiting=count(Update.objects.filter(state=Update.State.DRAFT)),
         unanswered_mails=count(unanswered),
@@ -46,10 +80,23 @@ def with_health_facts(projects, *, today):
         critical_escalations=count(open_escalations.filter(severity="critical")),
         moderate_escalations=count(open_escalations.filter(severity="moderate")),
         minor_escalations=count(open_escalations.filter(severity="minor")),
-        overdue_commitments=count(Commitment.objects.filter(status=Commitment.Status.OPEN, due_on__lt=today)),
+        # Closing a project stops its clocks: its promises stay on record but are never overdue.
+        overdue_commitments=Case(
+            When(phase=Phase.CLOSED, then=Value(0)),
+            default=count(
+                Commitment.objects.filter(status=Commitment.Status.OPEN, due_on__lt=OuterRef("team_today"))
+            ),
+        ),
         next_update_owed=first(
             Deadline.objects.filter(kind=Deadline.Kind.CADENCE_UPDATE, is_active=True), "owed_at"
         ),
+        last_update_sent_at=Subquery(
+            Update.objects.filter(project=OuterRef("pk"), state=Update.State.SENT)
+            .order_by("-sent_at")
+            .values("sent_at")[:1]
+        ),
+        cadence_days=cadence_of("interval_days"),
+        cadence_business_days=cadence_of("business_days_only"),
     )
 
 
@@ -69,8 +116,22 @@ def health_of(project, *, now):
             },
             client_silence=project.client_silence,
             overdue_commitments=project.overdue_commitments,
+            closed=project.phase == Phase.CLOSED,
+            awaiting_kickoff=project.kickoff_at is None,
+            kickoff_at=project.kickoff_at,
+            last_update_sent_at=project.last_update_sent_at,
+            update_gap_allowed=update_gap_allowed(project.cadence_days, project.cadence_business_days),
         )
     )
+
+
+def update_gap_allowed(interval_days, business_days_only):
+    """The longest the client may wait for an update in a phase: its cadence, with business days
+    read as a working week's share of calendar days, plus two days of grace."""
+    if interval_days is None:
+        return None
+    days = interval_days * 7 / 5 if business_days_only else interval_days
+    return dt.timedelta(days=days) + UPDATE_GRACE
 
 
 def portfolio(user, *, now, owner=None, phase=None, client=None, health=None, search=""):
@@ -83,7 +144,7 @@ def portfolio(user, *, now, owner=None, phase=None, client=None, health=None, se
         projects = projects.filter(client_id=client)
     if search:
         projects = projects.filter(Q(name__icontains=search) | Q(client__name__icontains=search))
-    rows = list(with_health_facts(projects, today=now.date()))
+    rows = list(with_health_facts(projects, now=now))
     for project in rows:
         project.health = health_of(project, now=now)
     if health:

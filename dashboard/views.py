@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,12 +22,20 @@ from comms.autopilot import (
     NoRecipients,
     StaleDraft,
     edit_draft,
-    ensure_morning_digest,
     schedule_cadence,
     send_update,
 )
 from comms.calendars import Clocks
-from comms.lifecycle import change_phase, log_decision, log_meeting, record_launch
+from comms.lifecycle import (
+    AlreadyLogged,
+    change_phase,
+    create_project,
+    log_decision,
+    log_kickoff,
+    log_meeting,
+    record_launch,
+    update_project,
+)
 from comms.lint import DEFAULT_JARGON, lint
 from comms.models import ChannelRule, Message, Update
 from comms.plan import set_cadence, set_channels
@@ -44,8 +53,10 @@ from dashboard.forms import (
     EscalationForm,
     EscalationPathForm,
     EscalationStepForm,
+    KickoffForm,
     LaunchForm,
     MeetingForm,
+    NewProjectForm,
     PeopleForm,
     PhaseForm,
     PortfolioFilter,
@@ -119,6 +130,44 @@ def portfolio_page(request):
             "query": query.urlencode(),
             "charts": charts,
         },
+    )
+
+
+@login_required
+def new_project_page(request):
+    team_time()
+    form = NewProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        contacts, team = data.pop("contacts"), data.pop("team")
+        project = create_project(by=request.user, contacts=contacts, team=team, **data)
+        messages.success(
+            request, "Project created. Log the kickoff call when it has happened: that starts its updates."
+        )
+        return redirect("dashboard:project", pk=project.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "dashboard/new_project.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def log_kickoff_view(request, pk):
+    team_time()
+    project = project_for(request, pk)
+    form = KickoffForm(request.POST)
+    if form.is_valid():
+        try:
+            log_kickoff(project, at=form.cleaned_data["held_at"], by=request.user)
+        except (AlreadyLogged, ValidationError) as problem:
+            form.add_error(
+                "held_at", problem.messages[0] if isinstance(problem, ValidationError) else str(problem)
+            )
+    if not form.is_valid():
+        return render_project(request, project, status=400, kickoff=form)
+    return done(
+        request,
+        project,
+        "Kickoff logged: the kickoff summary is drafted for your review and the cadence has started.",
     )
 
 
@@ -212,6 +261,7 @@ def render_project(request, project, *, status=200, **forms):
         "phase_form": forms.get("phase") or PhaseForm(project=project),
         "escalation_form": forms.get("escalation") or EscalationForm(),
         "launch_form": forms.get("launch") or LaunchForm(project=project),
+        "kickoff_form": forms.get("kickoff") or KickoffForm(),
         "audiences": Contact.Kind.choices,
         "channels_form": forms.get("channels")
         or ChannelsForm(
@@ -455,8 +505,15 @@ def people_view(request, pk):
     form = PeopleForm(request.POST, instance=project)
     if not form.is_valid():
         return render_project(request, project, status=400, people=form)
-    form.save()
-    ensure_morning_digest(project.owner, now=timezone.now())
+    data = form.cleaned_data
+    update_project(
+        project,
+        by=request.user,
+        owner=data["owner"],
+        lead=data["lead"],
+        team=data["team"],
+        contacts=data["contacts"],
+    )
     return done(request, project, "Owner, lead and contacts saved.")
 
 

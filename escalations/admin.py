@@ -1,4 +1,5 @@
-"""Admin for the org's escalation path: tiers, targets per severity, routes per category."""
+"""Admin for the org's escalation path: tiers, targets per severity, routes per category (who
+answers first, whether the client is told)."""
 
 import datetime as dt
 
@@ -47,7 +48,8 @@ class SeverityTargetAdmin(admin.ModelAdmin):
 
 @admin.register(CategoryRoute)
 class CategoryRouteAdmin(admin.ModelAdmin):
-    list_display = ["category", "first_responder", "description"]
+    list_display = ["category", "first_responder", "tells_client", "description"]
+    list_editable = ["tells_client"]
 
 
 class EscalationEventInline(admin.TabularInline):

@@ -157,10 +157,16 @@ class SeverityTarget(models.Model):
 
 
 class CategoryRoute(models.Model):
-    """Who first responds to an escalation of a category."""
+    """Who first responds to an escalation of a category, and whether its client is told."""
 
     category = models.CharField(max_length=20, choices=Category.choices, unique=True)
     first_responder = models.CharField(max_length=20, choices=ProjectRole.choices)
+    tells_client = models.BooleanField(
+        "tell the client by default",
+        default=False,
+        help_text="The client is told when an escalation of this category is raised and resolved, "
+        "unless the lead raising it says otherwise.",
+    )
     description = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -168,6 +174,12 @@ class CategoryRoute(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()} → {self.get_first_responder_display()}"
+
+    @classmethod
+    def client_told_by_default(cls):
+        """{category: whether its client is told}; a category without a route keeps it internal."""
+        told = dict(cls.objects.values_list("category", "tells_client"))
+        return {category: told.get(category, False) for category in Category.values}
 
 
 class Escalation(models.Model):

@@ -78,9 +78,13 @@ def raise_escalation(
     now,
     by=None,
     documentation="",
-    internal=False,
+    internal=None,
     source_message=None,
 ):
+    """`internal=None` follows the category's route on whether the client is told; True or False
+    is the caller's override either way."""
+    if internal is None:
+        internal = not CategoryRoute.client_told_by_default().get(category, False)
     first = first_responder(project, category)
     target = SeverityTarget.objects.get(severity=severity)
     escalation = Escalation(
@@ -305,17 +309,22 @@ def resume(escalation, *, by, now):
     if escalation.paused_at is None:
         raise NotWaiting("This escalation is not waiting on the client.")
     pause = now - escalation.paused_at
+    clocks = Clocks()
+    # The target moves on the clock it is counted on: business time for business-hour and
+    # business-day targets, day and night for critical ones.
+    resolve_due = obligations.resolve_target_after_pause(
+        escalation.resolve_by,
+        escalation.paused_at,
+        now,
+        escalation.targets["resolve_unit"],
+        clocks.team(escalation.project),
+        clocks.client(escalation.project),
+    )
     escalation.paused_for += pause
-    escalation.resolve_by += pause
+    escalation.resolve_by = resolve_due.at
     escalation.paused_at, escalation.waiting_for = None, ""
     escalation.save(update_fields=["paused_for", "resolve_by", "paused_at", "waiting_for"])
-    set_timer(
-        escalation,
-        Deadline.Kind.ESCALATION_RESOLVE,
-        obligations.Due(
-            escalation.resolve_by, f"resolve target moved by the {pause} spent waiting on the client"
-        ),
-    )
+    set_timer(escalation, Deadline.Kind.ESCALATION_RESOLVE, resolve_due)
     record(escalation, EscalationEvent.Kind.RESUMED, now=now, by=by, note=f"Paused for {pause}.")
     return escalation
 

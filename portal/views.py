@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from comms.calendars import Clocks
 from comms.models import Deadline, Update
 from portal.links import REQUESTS_PER_ADDRESS, REQUESTS_PER_IP, send_sign_in_link, within_rate
 from projects.models import Commitment
@@ -82,7 +83,7 @@ def project_status(request, pk):
     contact = request.contact
     project = (
         contact.projects.filter(client=contact.client, pk=pk)
-        .select_related("owner", "lead", "client")
+        .select_related("owner", "lead", "client__calendar")
         .first()
     )
     if project is None:
@@ -90,6 +91,8 @@ def project_status(request, pk):
     # The status line and RAG are the ones last written to the client, never the team's own
     # health, which speaks of drafts and internal escalations.
     updates = project.updates.filter(state=Update.State.SENT).order_by("-sent_at")
+    commitments = list(project.commitments.exclude(status=Commitment.Status.DROPPED).order_by("due_on"))
+    today = Clocks().client(project).local_date(timezone.now())  # the client's date, not UTC's
     context = {
         "contact": contact,
         "project": project,
@@ -106,9 +109,9 @@ def project_status(request, pk):
             waiting_for=""
         ),
         "issues_waiting_on_you": project.escalations.filter(internal=False, paused_at__isnull=False),
-        "commitments": project.commitments.exclude(status=Commitment.Status.DROPPED).order_by("due_on"),
+        "commitments": commitments,
+        "overdue": {commitment.pk for commitment in commitments if commitment.is_overdue(today)},
         "phases": project.phase_changes.all(),
-        "today": timezone.localdate(),
         "channel_rules": project.channel_rules.order_by("message_type"),
     }
     return render(request, "portal/project.html", context)

@@ -1,11 +1,20 @@
 """Admin for configuring an org: calendars, clients with contacts, projects with their whole plan."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
 
-from comms.lifecycle import change_phase, start_project_record
+from comms.lifecycle import (
+    EDITABLE_FIELDS,
+    change_phase,
+    log_kickoff,
+    record_launch,
+    start_project_record,
+    update_project,
+)
 from comms.models import CadencePolicy, ChannelRule
 from escalations.models import Tier
 
@@ -180,11 +189,23 @@ class ProjectAdminForm(forms.ModelForm):
         fields = [
             *["client", "name", "scope", "phase", "owner", "lead", "team", "contacts"],
             *["starts_on", "target_delivery_on", "target_launch_on", "kickoff_at", "launched_at"],
-            *["team_calendar", "record_location"],
+            *["team_calendar", "record_location", "auto_send_drafts", "known_limitations", "support_terms"],
         ]
+        help_texts = {
+            "kickoff_at": "Saving it logs the kickoff call: the kickoff summary is drafted and the cadence starts.",
+            "launched_at": "Saving it records the launch: the delivery summary is drafted and the check-ins booked.",
+        }
 
     def clean(self):
         cleaned = super().clean()
+        for step, what in [("kickoff_at", "kickoff call"), ("launched_at", "launch")]:
+            before = self.initial.get(step)
+            if before and step in self.changed_data:
+                self.add_error(
+                    step, f"The {what} is already in the record ({before:%d %b %Y %H:%M}); it happens once."
+                )
+            elif cleaned.get(step) and cleaned[step] > timezone.now() + dt.timedelta(minutes=5):
+                self.add_error(step, f"The {what} is in the future: log it once it has happened.")
         client, contacts = cleaned.get("client"), cleaned.get("contacts")
         if client and contacts:
             strangers = [contact.name for contact in contacts if contact.client_id != client.pk]
@@ -218,21 +239,32 @@ class ProjectAdmin(admin.ModelAdmin):
             "Dates",
             {"fields": ["starts_on", "target_delivery_on", "target_launch_on", "kickoff_at", "launched_at"]},
         ),
+        ("Delivery", {"fields": ["auto_send_drafts", "known_limitations", "support_terms"]}),
         ("Record", {"fields": ["team_calendar", "record_location", "reply_token", "created_at"]}),
     ]
 
     def save_model(self, request, obj, form, change):
-        if change and "phase" in form.changed_data:
-            new_phase, obj.phase = obj.phase, form.initial["phase"]
+        """Plain fields are saved here, a change through `update_project`; the steps of the
+        project's life (kickoff, phase change, launch) wait for `save_related`, which takes them
+        through their services."""
+        if not change:
+            obj.kickoff_at = obj.launched_at = None
             super().save_model(request, obj, form, change)
-            change_phase(obj, to=new_phase, by=request.user, note=form.cleaned_data["phase_note"])
-            obj.phase = new_phase
-        else:
-            super().save_model(request, obj, form, change)
+            return
+        edited = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
+        update_project(obj, by=request.user, **edited)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        start_project_record(form.instance, by=request.user)
+        project, data, by = form.instance, form.cleaned_data, request.user
+        start_project_record(project, by=by)
+        if data.get("kickoff_at") and not form.initial.get("kickoff_at"):
+            log_kickoff(project, at=data["kickoff_at"], by=by)
+        if change and "phase" in form.changed_data:
+            change_phase(project, to=data["phase"], by=by, note=data["phase_note"])
+        if data.get("launched_at") and not form.initial.get("launched_at"):
+            record_launch(project, at=data["launched_at"], by=by)
+        project.refresh_from_db()
 
 
 @admin.register(PhaseChange)

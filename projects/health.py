@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 CLOSE_TO_DEADLINE = dt.timedelta(hours=1)
+FIRST_WORD_WITHIN = dt.timedelta(hours=48)  # after the kickoff call
 RANK = {"green": 0, "amber": 1, "red": 2}
 
 
@@ -21,6 +22,12 @@ class HealthFacts:
     open_escalations: dict[str, int] = field(default_factory=dict)  # severity → count
     client_silence: str = "on_time"  # on_time | late | overdue
     overdue_commitments: int = 0
+    closed: bool = False
+    awaiting_kickoff: bool = False
+    kickoff_at: dt.datetime | None = None
+    last_update_sent_at: dt.datetime | None = None
+    # Longest the client may go without an update in the current phase: its cadence plus grace.
+    update_gap_allowed: dt.timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,8 @@ def assess(facts: HealthFacts) -> Health:
     escalation, a client silent too long, promises slipping). Amber: it is about to happen.
     Green: nothing needs the lead today."""
     red, amber = [], []
+    if not facts.closed:
+        silence(facts, red, amber)
     if facts.next_response_due is not None:
         left = facts.next_response_due - facts.now
         if left <= dt.timedelta(0):
@@ -69,6 +78,26 @@ def assess(facts: HealthFacts) -> Health:
     if amber:
         return Health("amber", tuple(amber))
     return Health("green", ("on track",))
+
+
+def silence(facts: HealthFacts, red: list, amber: list) -> None:
+    """We went quiet: no kickoff yet, no word within 48 hours of it, or no update for longer than
+    the phase's cadence allows. Judged from what was sent, not from any deadline."""
+    if facts.awaiting_kickoff:
+        amber.append("kickoff not logged")
+        return
+    if facts.kickoff_at is None:
+        return
+    last = facts.last_update_sent_at
+    if last is None or last < facts.kickoff_at:
+        if facts.now - facts.kickoff_at > FIRST_WORD_WITHIN:
+            red.append(f"no word to the client since the kickoff {days(facts.now - facts.kickoff_at)} ago")
+    elif facts.update_gap_allowed is not None and facts.now - last > facts.update_gap_allowed:
+        red.append(f"no update to the client for {days(facts.now - last)}")
+
+
+def days(span: dt.timedelta) -> str:
+    return plural(span.days, "day") if span.days else f"{int(span.total_seconds() // 3600)} h"
 
 
 def plural(count, noun):

@@ -435,7 +435,10 @@ class Commitment(models.Model):
         return f"{self.description} (due {self.due_on:%d %b %Y})"
 
     def is_overdue(self, today):
-        return self.status == self.Status.OPEN and self.due_on < today
+        """Open past its date, `today` being the local date on the calendar it is judged on (the
+        client's for what the client reads, the team's for the team). Closing a project stops its
+        clocks, so its promises are kept on record but never overdue."""
+        return self.status == self.Status.OPEN and self.project.phase != Phase.CLOSED and self.due_on < today
 
 
 class UsedPortalLink(models.Model):

@@ -21,6 +21,7 @@ DEFAULT_MIGRATIONS = [
     "projects.migrations.0002_team_calendar",
     "comms.migrations.0002_default_plan",
     "escalations.migrations.0002_default_path",
+    "escalations.migrations.0006_categoryroute_tells_client",
 ]
 
 

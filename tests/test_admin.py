@@ -76,6 +76,7 @@ def test_adding_a_project_in_admin_fills_its_channel_rules_and_starts_its_histor
         "target_delivery_on": "2026-06-26",
         "target_launch_on": "2026-07-06",
         "record_location": "This portal",
+        "support_terms": "Defects fixed free for 30 days.",
         "channel_rules-TOTAL_FORMS": "1",
         "channel_rules-INITIAL_FORMS": "0",
         "channel_rules-0-message_type": "quick_question",

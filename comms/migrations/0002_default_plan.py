@@ -28,7 +28,8 @@ def create_defaults(apps, schema_editor):
         ChannelRule.objects.get_or_create(
             project=None, message_type=message_type, defaults={"channel": channel, "note": note}
         )
-    for phase, (interval, business_only, kind, call_every, quiet_after) in CADENCE.items():
+    # The weekly live call of discovery was a number nothing acted on; 0015 removed the field.
+    for phase, (interval, business_only, kind, _call_every, quiet_after) in CADENCE.items():
         CadencePolicy.objects.get_or_create(
             project=None,
             phase=phase,
@@ -36,7 +37,6 @@ def create_defaults(apps, schema_editor):
                 "interval_days": interval,
                 "business_days_only": business_only,
                 "update_kind": kind,
-                "live_call_interval_days": call_every,
                 "quiet_after_business_days": quiet_after,
             },
         )

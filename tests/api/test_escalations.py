@@ -5,8 +5,11 @@ import datetime as dt
 
 import pytest
 
+from comms.models import Message
 from escalations import services
 from escalations.models import Escalation
+
+from .test_fuzz import served_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +210,60 @@ def test_escalations_filter_by_state_and_severity(api, project):
 
     assert [row["id"] for row in rows] == [critical]
     assert api.get("/api/escalations/?severity=minor").json()["count"] == 1
+
+
+def told_the_client(project):
+    return list(
+        Message.objects.filter(project=project, contact__isnull=False).values_list("subject", flat=True)
+    )
+
+
+def test_a_budget_overrun_raised_with_the_defaults_does_not_mail_the_client(api, project):
+    response = raise_(api, project, category="budget_overrun")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["internal"] is True
+    assert told_the_client(project) == []
+
+
+def test_a_technical_failure_raised_with_the_defaults_mails_the_client(api, project):
+    assert raise_(api, project).status_code == 201
+
+    assert told_the_client(project) == ["We are on it: Checkout is down"]
+
+
+def test_the_lead_tells_the_client_of_a_budget_overrun(api, project):
+    assert raise_(api, project, category="budget_overrun", tell_client=True).status_code == 201
+
+    assert told_the_client(project) == ["We are on it: Checkout is down"]
+
+
+def test_the_lead_keeps_a_technical_failure_from_the_client(api, project):
+    response = raise_(api, project, tell_client=False)
+
+    assert response.json()["internal"] is True
+    assert told_the_client(project) == []
+
+
+def test_internal_given_explicitly_is_honoured_either_way(api, project):
+    raise_(api, project, category="budget_overrun", internal=False)
+    raise_(api, project, internal=True)
+
+    assert told_the_client(project) == ["We are on it: Checkout is down"]
+    assert Escalation.objects.get(category="technical_failure").internal
+
+
+def test_tell_client_and_internal_saying_the_same_thing_is_a_400(api, project):
+    response = raise_(api, project, tell_client=True, internal=True)
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["tell_client"]
+    assert not Escalation.objects.exists()
+
+
+def test_the_schema_documents_the_override_of_the_categorys_default():
+    raise_request = served_schema()["components"]["schemas"]["RaiseRequest"]["properties"]
+
+    assert raise_request["tell_client"]["type"] == "boolean"
+    assert "category's route" in raise_request["tell_client"]["description"]
+    assert "internal" in raise_request

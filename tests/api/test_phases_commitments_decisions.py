@@ -2,13 +2,14 @@
 as field errors or 409s, and the filters on each list."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from comms.models import Update
-from projects.models import Commitment, Decision, PhaseChange
-from tests.factories import ContactFactory
+from projects.models import Commitment, Decision, Phase, PhaseChange
+from tests.factories import CalendarFactory, ClientFactory, ContactFactory, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,47 @@ def test_a_commitment_is_added_held_up_and_completed(api, project):
         done.json() | {"status": "done", "done_on": "2026-04-01", "progress": 100, "waiting_for": ""}
         == done.json()
     )
+
+
+def overdue_in_the_api(api, commitment, instant, time_machine):
+    time_machine.move_to(instant, tick=False)
+    return api.get(f"/api/commitments/{commitment.pk}/").json()["overdue"]
+
+
+def test_a_promise_is_overdue_in_the_api_by_the_date_the_client_lives_on(api, lead, time_machine):
+    new_york = CalendarFactory(time_zone="America/New_York", holiday_country="US", holiday_subdivision="NY")
+    for_new_york = Commitment.objects.create(
+        project=make_project(owner=lead, client=ClientFactory(calendar=new_york)),
+        description="Monday's promise",
+        due_on=dt.date(2026, 3, 9),
+    )
+    for_sydney = Commitment.objects.create(
+        project=make_project(owner=lead, client=ClientFactory(calendar=CalendarFactory())),
+        description="Monday's promise",
+        due_on=dt.date(2026, 3, 9),
+    )
+    new_york_zone = ZoneInfo("America/New_York")
+
+    # Monday 21:00 in New York is Tuesday in UTC, but not yet for the New York client.
+    assert not overdue_in_the_api(
+        api, for_new_york, dt.datetime(2026, 3, 9, 21, tzinfo=new_york_zone), time_machine
+    )
+    assert overdue_in_the_api(
+        api, for_new_york, dt.datetime(2026, 3, 10, 0, 30, tzinfo=new_york_zone), time_machine
+    )
+    # Monday 14:00 UTC is already Tuesday 01:00 for the Sydney client.
+    assert overdue_in_the_api(api, for_sydney, dt.datetime(2026, 3, 9, 14, tzinfo=dt.UTC), time_machine)
+
+
+def test_a_closed_projects_promise_is_not_overdue_in_the_api(api, project):
+    promise = Commitment.objects.create(
+        project=project, description="Old promise", due_on=dt.date(2020, 1, 1)
+    )
+    project.phase = Phase.CLOSED
+    project.save(update_fields=["phase"])
+
+    assert api.get(f"/api/commitments/{promise.pk}/").json()["overdue"] is False
+    assert [row["overdue"] for row in api.get("/api/commitments/").json()["results"]] == [False]
 
 
 def test_completing_a_done_commitment_is_409(api, project):

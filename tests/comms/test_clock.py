@@ -296,6 +296,92 @@ def test_local_shows_the_instant_in_the_clocks_time_zone():
     assert (shown.date(), shown.time()) == (date(2024, 1, 15), time(11))
 
 
+def test_local_date_is_the_day_on_the_clocks_own_calendar_not_in_utc():
+    monday_night_in_new_york = local("America/New_York", 2026, 3, 9, 21)  # Tuesday 01:00 UTC
+    assert NEW_YORK.local_date(monday_night_in_new_york) == date(2026, 3, 9)
+    monday_afternoon_in_utc = utc(2026, 3, 9, 14)  # Tuesday 01:00 in Sydney
+    assert SYDNEY.local_date(monday_afternoon_in_utc) == date(2026, 3, 10)
+
+
+def test_local_date_changes_at_local_midnight_across_a_dst_change():
+    # London's clocks went back on Sun 27 Oct 2024: midnight there was 23:00 UTC the day before.
+    assert LONDON.local_date(utc(2024, 10, 26, 22, 59)) == date(2024, 10, 26)
+    assert LONDON.local_date(utc(2024, 10, 26, 23, 0)) == date(2024, 10, 27)
+    assert LONDON.local_date(utc(2024, 10, 27, 23, 59)) == date(2024, 10, 27)
+    assert LONDON.local_date(utc(2024, 10, 28, 0, 0)) == date(2024, 10, 28)
+
+
+# Business time between two instants
+
+
+def test_business_time_between_counts_only_opening_hours():
+    monday_four_pm = local("Europe/London", 2026, 3, 9, 16)
+    tuesday_ten_am = local("Europe/London", 2026, 3, 10, 10)
+    assert LONDON.business_time_between(monday_four_pm, tuesday_ten_am) == timedelta(hours=2)
+
+
+def test_business_time_between_skips_weekends_and_public_holidays():
+    thursday_before_easter = local("Europe/London", 2024, 3, 28, 16)  # Good Friday and Easter Monday follow
+    tuesday_after_easter = local("Europe/London", 2024, 4, 2, 9, 30)
+    assert LONDON.business_time_between(thursday_before_easter, tuesday_after_easter) == timedelta(
+        hours=1, minutes=30
+    )
+
+
+def test_business_time_between_two_closed_instants_is_zero_or_whole_days():
+    assert LONDON.business_time_between(
+        local("Europe/London", 2026, 3, 9, 18), local("Europe/London", 2026, 3, 10, 8)
+    ) == timedelta(0)
+    friday_close, monday_close = (
+        local("Europe/London", 2026, 3, 13, 17),
+        local("Europe/London", 2026, 3, 16, 17),
+    )
+    assert LONDON.business_time_between(friday_close, monday_close) == timedelta(hours=8)
+
+
+def test_business_time_between_an_instant_and_itself_is_zero():
+    instant = local("Europe/London", 2026, 3, 9, 11)
+    assert LONDON.business_time_between(instant, instant) == timedelta(0)
+
+
+def test_business_time_between_runs_through_midnight_on_a_clock_open_at_night():
+    before_midnight = local("Europe/London", 2024, 6, 12, 23)
+    after_midnight = local("Europe/London", 2024, 6, 13, 1)
+    # Open until 23:59, then again from 00:00: the minute before midnight is closed.
+    assert LONDON_ALL_DAY.business_time_between(before_midnight, after_midnight) == timedelta(
+        hours=1, minutes=59
+    )
+
+
+def test_business_time_between_across_midnight_utc_uses_the_clocks_own_days():
+    sydney_monday_four_pm = utc(2026, 3, 9, 5)  # Mon 16:00 in Sydney (AEDT)
+    sydney_tuesday_ten_am = utc(2026, 3, 9, 23)  # Tue 10:00 in Sydney, still Monday in UTC
+    assert SYDNEY.business_time_between(sydney_monday_four_pm, sydney_tuesday_ten_am) == timedelta(hours=2)
+
+
+def test_business_time_between_across_a_dst_change_counts_real_elapsed_time():
+    # London's clocks went forward at 01:00 on Sun 31 Mar 2024, so that day had 23 hours.
+    saturday_noon = local("Europe/London", 2024, 3, 30, 12)
+    sunday_noon = local("Europe/London", 2024, 3, 31, 12)
+    assert LONDON_ALL_DAY.business_time_between(saturday_noon, sunday_noon) == timedelta(hours=22, minutes=59)
+    # Office hours on either side of the autumn change are whole 8-hour days.
+    friday_four_pm = local("Europe/London", 2024, 10, 25, 16)
+    monday_ten_am = local("Europe/London", 2024, 10, 28, 10)
+    assert LONDON.business_time_between(friday_four_pm, monday_ten_am) == timedelta(hours=2)
+
+
+def test_business_time_between_a_day_whose_opening_falls_in_a_dst_gap():
+    # Chile moved its clocks from 00:00 to 01:00 on Sun 8 Sep 2024: that day opened at 01:00.
+    saturday_six_am = local("America/Santiago", 2024, 9, 7, 6)
+    sunday_six_am = local("America/Santiago", 2024, 9, 8, 6)
+    assert SANTIAGO_MIDNIGHT.business_time_between(saturday_six_am, sunday_six_am) == timedelta(hours=11)
+
+
+def test_business_time_between_refuses_an_end_before_its_start():
+    with pytest.raises(ValueError, match="end must not be before start"):
+        LONDON.business_time_between(utc(2026, 3, 10, 10), utc(2026, 3, 9, 10))
+
+
 # Refusals and validation
 
 
@@ -310,6 +396,9 @@ def test_local_shows_the_instant_in_the_clocks_time_zone():
         lambda instant: LONDON.skipped_days(instant, utc(2024, 7, 1)),
         lambda instant: LONDON.skipped_days(utc(2024, 1, 1), instant),
         lambda instant: LONDON.local(instant),
+        lambda instant: LONDON.local_date(instant),
+        lambda instant: LONDON.business_time_between(instant, utc(2024, 7, 1)),
+        lambda instant: LONDON.business_time_between(utc(2024, 1, 1), instant),
     ],
 )
 def test_naive_datetime_is_refused(call):
@@ -433,3 +522,20 @@ def test_business_days_end_later_on_a_business_day(clock_and_instant, days):
     assert len(clock.skipped_days(clock.next_opening(instant), result)) == (
         (clock.local(result).date() - start_day).days - days
     )
+
+
+@properties
+@given(clocks_and_instants(), amounts)
+def test_business_time_between_undoes_adding_business_hours(clock_and_instant, hours):
+    clock, instant = clock_and_instant
+    assert clock.business_time_between(instant, clock.add_business_hours(instant, hours)) == hours
+
+
+@properties
+@given(clocks_and_instants(), amounts, amounts)
+def test_business_time_between_adds_up_over_consecutive_spans(clock_and_instant, a, b):
+    clock, start = clock_and_instant
+    middle, end = start + a, start + a + b
+    assert clock.business_time_between(start, middle) + clock.business_time_between(
+        middle, end
+    ) == clock.business_time_between(start, end)

@@ -93,3 +93,47 @@ def test_morning_digest_is_at_the_next_opening_never_the_current_instant():
     assert obligations.morning_digest(at(LONDON, 2026, 3, 13, 18, 0), LONDON_TEAM).at == at(
         LONDON, 2026, 3, 16, 9, 0
     )
+
+
+def test_end_of_today_is_todays_close_even_at_or_after_it():
+    for now in (
+        at(LONDON, 2026, 3, 10, 9, 0),
+        at(LONDON, 2026, 3, 10, 17, 0),
+        at(LONDON, 2026, 3, 10, 23, 30),
+    ):
+        assert obligations.end_of_today(now, LONDON_TEAM) == at(LONDON, 2026, 3, 10, 17, 0)
+
+
+def test_end_of_today_is_on_the_teams_date_not_utcs():
+    # Tuesday 08:00 in Sydney is still Monday 21:00 in UTC.
+    assert obligations.end_of_today(at(SYD, 2026, 3, 10, 8, 0), SYDNEY) == at(SYD, 2026, 3, 10, 17, 0)
+
+
+def test_a_business_time_resolve_target_moves_by_the_business_time_spent_waiting():
+    due = obligations.resolve_target_after_pause(
+        at(LONDON, 2026, 3, 13, 16, 0),
+        at(LONDON, 2026, 3, 9, 16, 0),
+        at(LONDON, 2026, 3, 10, 10, 30),
+        "business_days",
+        LONDON_TEAM,
+        LONDON_TEAM,
+    )
+    assert due.at == at(LONDON, 2026, 3, 16, 10, 30)  # 2 h 30 min on from Friday 16:00
+    assert due.explanation == (
+        "due Mon 16 Mar 10:30 London time: 2 business hours 30 minutes spent waiting on the client "
+        "(Mon 09 Mar 16:00 to Tue 10 Mar 10:30) added to the resolve target of Fri 13 Mar 16:00, "
+        "skipping the weekend"
+    )
+
+
+def test_a_wall_clock_resolve_target_moves_by_the_whole_time_spent_waiting():
+    due = obligations.resolve_target_after_pause(
+        at(LONDON, 2026, 3, 13, 16, 0),
+        at(LONDON, 2026, 3, 9, 16, 0),
+        at(LONDON, 2026, 3, 10, 10, 30),
+        "hours",
+        LONDON_TEAM,
+        LONDON_TEAM,
+    )
+    assert due.at == at(LONDON, 2026, 3, 14, 10, 30)
+    assert due.explanation.startswith("due Sat 14 Mar 10:30 London time: 18 hours 30 minutes, day and night,")

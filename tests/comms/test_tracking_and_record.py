@@ -4,6 +4,7 @@ import base64
 import datetime as dt
 import io
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,8 +14,8 @@ from comms.autopilot import send_update
 from comms.lifecycle import log_decision
 from comms.models import Deadline, Message, Update
 from comms.tick import run_tick
-from projects.models import Commitment, Contact
-from tests.factories import ContactFactory, make_project
+from projects.models import BusinessCalendar, Commitment, Contact, Phase, Project
+from tests.factories import ContactFactory, UserFactory, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +121,80 @@ def test_the_morning_digest_lists_only_what_needs_the_owner_and_is_skipped_when_
     mail = Message.objects.get(kind="morning_digest")
     assert mail.to_email == project.owner.email
     assert "“Send the test plan” was promised for" in mail.body_text
+
+
+def run_digest_at(owner, instant, time_machine):
+    """Run the owner's digest at `instant` as the tick would, and return its body ('' if none went out)."""
+    Message.objects.filter(kind="morning_digest").delete()
+    Deadline.objects.filter(owner=owner, kind=Deadline.Kind.MORNING_DIGEST, is_active=True).update(
+        due_at=instant
+    )
+    time_machine.move_to(instant, tick=False)
+    run_tick()
+    digest = Message.objects.filter(kind="morning_digest").first()
+    return digest.body_text if digest else ""
+
+
+def draft_owed(project, kind, subject, send_by):
+    return Update.objects.create(
+        project=project,
+        kind=kind,
+        subject=subject,
+        technical_body="Detail.",
+        executive_body="Summary.",
+        status_line="On track.",
+        rag="green",
+        send_by=send_by,
+        created_at=send_by - dt.timedelta(days=1),
+    )
+
+
+@pytest.mark.parametrize("run_at", [dt.time(17, 0), dt.time(19, 30)], ids=["at closing time", "after it"])
+def test_a_digest_run_at_or_after_closing_time_means_today_by_due_today(run_at, time_machine):
+    london = ZoneInfo("Europe/London")  # the team's calendar: 09:00–17:00 on weekdays
+    time_machine.move_to(dt.datetime(2026, 3, 9, 8, 0, tzinfo=london), tick=False)
+    project = make_project()
+    draft_owed(
+        project, "build_status", "Owed at today's close", dt.datetime(2026, 3, 10, 17, 0, tzinfo=london)
+    )
+    draft_owed(project, "qa_note", "Owed tomorrow morning", dt.datetime(2026, 3, 11, 10, 0, tzinfo=london))
+
+    body = run_digest_at(
+        project.owner, dt.datetime.combine(dt.date(2026, 3, 10), run_at, london), time_machine
+    )
+
+    assert "“Owed at today's close” waits for your review, owed today." in body
+    assert "Owed tomorrow morning" not in body
+
+
+def test_a_sydney_teams_tuesday_digest_lists_mondays_promise(time_machine):
+    BusinessCalendar.objects.filter(is_team_default=True).update(
+        time_zone="Australia/Sydney", holiday_country="AU", holiday_subdivision="NSW"
+    )
+    sydney = ZoneInfo("Australia/Sydney")
+    time_machine.move_to(dt.datetime(2026, 3, 6, 12, 0, tzinfo=sydney), tick=False)
+    project = make_project()
+    Commitment.objects.create(project=project, description="Send the test plan", due_on=dt.date(2026, 3, 9))
+
+    # Tuesday 09:00 in Sydney is still Monday 22:00 in UTC.
+    body = run_digest_at(project.owner, dt.datetime(2026, 3, 10, 9, 0, tzinfo=sydney), time_machine)
+
+    assert "“Send the test plan” was promised for Mon 09 Mar and is open." in body
+
+
+def test_a_closed_projects_promises_are_not_in_the_digest(time_machine):
+    london = ZoneInfo("Europe/London")
+    time_machine.move_to(dt.datetime(2026, 3, 9, 8, 0, tzinfo=london), tick=False)
+    owner = UserFactory()
+    live, closed = make_project(owner=owner, name="Live"), make_project(owner=owner, name="Archived")
+    Commitment.objects.create(project=live, description="Ship the exports", due_on=dt.date(2026, 3, 2))
+    Commitment.objects.create(project=closed, description="Old promise", due_on=dt.date(2026, 3, 2))
+    Project.objects.filter(pk=closed.pk).update(phase=Phase.CLOSED)
+
+    body = run_digest_at(owner, dt.datetime(2026, 3, 10, 9, 0, tzinfo=london), time_machine)
+
+    assert "“Ship the exports” was promised for" in body
+    assert "Old promise" not in body
 
 
 def test_export_record_prints_the_projects_record_oldest_first_as_json_and_csv(sent_message):

@@ -1,6 +1,7 @@
 """The lead's dashboard: who sees what, every action, bad input, stale edits, and query counts."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -12,8 +13,8 @@ from comms.inbound import store_client_mail
 from comms.lifecycle import log_decision
 from comms.models import Message, Update
 from escalations.models import Escalation
-from projects.models import Commitment, Contact, Decision, Phase
-from tests.factories import ContactFactory, UserFactory, make_project
+from projects.models import Commitment, Contact, Decision, Phase, Project
+from tests.factories import CalendarFactory, ContactFactory, UserFactory, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +58,53 @@ def test_the_portfolio_shows_my_projects_red_first_and_not_others(client, lead, 
 
 
 def test_the_portfolio_filters_by_health_and_search(client, lead, project):
-    make_project(owner=lead, name="Calm project")
+    calm = make_project(owner=lead, name="Calm project")
+    Project.objects.filter(pk=calm.pk).update(kickoff_at=timezone.now())  # kicked off, nothing due yet
     Commitment.objects.create(project=project, description="A", due_on=dt.date(2020, 1, 1))
     by_health = client.get(reverse("dashboard:portfolio"), {"health": "amber"}).context["rows"]
     assert [row.name for row in by_health] == ["Fleet dashboard"]
     assert [
         row.name for row in client.get(reverse("dashboard:portfolio"), {"q": "calm"}).context["rows"]
     ] == ["Calm project"]
+
+
+def test_the_portfolio_judges_each_promise_by_the_date_on_its_own_team_calendar(client, lead, time_machine):
+    new_york = make_project(
+        owner=lead,
+        name="New York office",
+        team_calendar=CalendarFactory(
+            time_zone="America/New_York", holiday_country="US", holiday_subdivision="NY"
+        ),
+    )
+    sydney = make_project(owner=lead, name="Sydney office", team_calendar=CalendarFactory())
+    for project in (new_york, sydney):
+        Commitment.objects.create(project=project, description="Monday's promise", due_on=dt.date(2026, 3, 9))
+
+    def overdue_at(instant):
+        time_machine.move_to(instant, tick=False)
+        rows = client.get(reverse("dashboard:portfolio")).context["rows"]
+        return {row.name: row.overdue_commitments for row in rows}
+
+    # Monday 21:00 in New York: Tuesday in UTC and in Sydney, still Monday in New York.
+    monday_night_in_new_york = dt.datetime(2026, 3, 9, 21, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert overdue_at(monday_night_in_new_york) == {"New York office": 0, "Sydney office": 1}
+    # Monday 14:00 UTC: already Tuesday 01:00 in Sydney.
+    assert overdue_at(dt.datetime(2026, 3, 9, 14, 0, tzinfo=dt.UTC)) == {
+        "New York office": 0,
+        "Sydney office": 1,
+    }
+
+
+def test_a_closed_projects_promises_do_not_count_as_overdue(client, lead, project):
+    Commitment.objects.create(project=project, description="A", due_on=dt.date(2020, 1, 1))
+    Commitment.objects.create(project=project, description="B", due_on=dt.date(2020, 1, 2))
+    project.phase = Phase.CLOSED
+    project.save(update_fields=["phase"])
+
+    [row] = client.get(reverse("dashboard:portfolio"), {"phase": "closed"}).context["rows"]
+    assert row.overdue_commitments == 0
+    assert not any("promise" in reason for reason in row.health.reasons)
+    assert not any("promise" in reason for reason in page(client, project).context["health"].reasons)
 
 
 def count_queries(client, url):
@@ -240,6 +281,59 @@ def test_raising_and_acknowledging_an_escalation(client, lead, project):
         reverse("dashboard:acknowledge_escalation", args=[project.pk, escalation.pk]), follow=True
     )
     assert "already acknowledged" in again.content.decode()
+
+
+def raise_from_the_page(client, project, category, **extra):
+    return client.post(
+        reverse("dashboard:raise_escalation", args=[project.pk]),
+        {
+            "category": category,
+            "severity": "moderate",
+            "title": "Needs a decision",
+            "description": "See the notes.",
+            **extra,
+        },
+    )
+
+
+def mail_to_jack():
+    return list(Message.objects.filter(to_email="jack@hf.example").values_list("subject", flat=True))
+
+
+def test_the_raise_form_says_which_categories_tell_the_client_by_default(client, lead, project):
+    page_text = page(client, project).content.decode()
+
+    assert "As the category says" in page_text
+    assert "Budget overrun — not told" in page_text
+    assert "Technical failure or downtime — told" in page_text
+
+
+def test_a_budget_overrun_raised_from_the_page_with_the_defaults_does_not_mail_the_client(
+    client, lead, project
+):
+    raise_from_the_page(client, project, "budget_overrun")
+
+    assert Escalation.objects.get().category == "budget_overrun"
+    assert mail_to_jack() == []
+
+
+def test_a_technical_failure_raised_from_the_page_with_the_defaults_mails_the_client(client, lead, project):
+    raise_from_the_page(client, project, "technical_failure")
+
+    assert mail_to_jack() == ["We are on it: Needs a decision"]
+
+
+def test_the_lead_tells_the_client_of_a_budget_overrun_from_the_page(client, lead, project):
+    raise_from_the_page(client, project, "budget_overrun", tell_client="yes")
+
+    assert mail_to_jack() == ["We are on it: Needs a decision"]
+
+
+def test_the_lead_keeps_a_technical_failure_from_the_client_from_the_page(client, lead, project):
+    raise_from_the_page(client, project, "technical_failure", tell_client="no")
+
+    assert Escalation.objects.get().internal
+    assert mail_to_jack() == []
 
 
 def test_the_record_shows_one_kind_of_entry_at_a_time(client, lead, project):
@@ -429,3 +523,29 @@ def test_the_lead_names_who_answers_at_l2_for_this_project_only(client, project)
     assert not Tier.objects.get(project=None, level=2).members.exists()  # the org's path is untouched
     other = make_project(name="Other")
     assert {tier.level: tier for tier in Tier.path_for(other)}[2].project is None
+
+
+def test_a_project_whose_updates_stopped_is_red_on_the_portfolio_with_the_reason(client, lead, project):
+    now = timezone.now()
+    Project.objects.filter(pk=project.pk).update(phase=Phase.BUILD, kickoff_at=now - dt.timedelta(days=40))
+    sent = Update.objects.create(
+        project=project,
+        kind="build_status",
+        subject="Week 3",
+        technical_body="t",
+        executive_body="e",
+        status_line="On track",
+        rag="green",
+        send_by=now - dt.timedelta(days=20),
+        created_at=now - dt.timedelta(days=20),
+        state=Update.State.SENT,
+        sent_at=now - dt.timedelta(days=20),
+    )
+
+    (row,) = client.get(reverse("dashboard:portfolio")).context["rows"]
+    assert row.health.rag == "red"
+    assert "no update to the client for 20 days" in row.health.reasons
+
+    Update.objects.filter(pk=sent.pk).update(sent_at=now - dt.timedelta(days=6))  # weekly build: in time
+    (row,) = client.get(reverse("dashboard:portfolio")).context["rows"]
+    assert not any("no update" in reason for reason in row.health.reasons)

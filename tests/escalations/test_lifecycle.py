@@ -10,7 +10,7 @@ from comms.tick import run_tick
 from escalations import services
 from escalations.models import Escalation, EscalationEvent, SeverityTarget, Tier
 from projects.models import Contact
-from tests.factories import ContactFactory, UserFactory, make_project
+from tests.factories import CalendarFactory, ClientFactory, ContactFactory, UserFactory, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +140,35 @@ def test_waiting_on_the_client_pauses_the_resolve_clock_and_the_pause_is_kept(pr
         Deadline.objects.get(escalation=escalation, kind="escalation_resolve", is_active=True).due_at
         == escalation.resolve_by
     )
+
+
+def test_resuming_moves_a_business_time_target_by_the_business_hours_spent_waiting():
+    london_calendar = CalendarFactory(
+        time_zone="Europe/London", holiday_country="GB", holiday_subdivision="ENG"
+    )
+    project = make_project(client=ClientFactory(calendar=london_calendar))
+    escalation = raise_(project, severity="moderate", category="scope_change", at=london(2026, 3, 9, 10, 0))
+    assert escalation.resolve_by == london(2026, 3, 12, 10, 0)  # 3 business days after Monday 10:00
+
+    services.wait_on_client(escalation, by=project.lead, what="Their sign-off", now=london(2026, 3, 9, 16, 0))
+    escalation = services.resume(escalation, by=project.lead, now=london(2026, 3, 10, 10, 0))
+
+    # Monday 16:00 to Tuesday 10:00 is 2 business hours, not 18 wall-clock hours (Friday 04:00).
+    assert escalation.resolve_by == london(2026, 3, 12, 12, 0)
+    timer = Deadline.objects.get(escalation=escalation, kind="escalation_resolve", is_active=True)
+    assert timer.due_at == london(2026, 3, 12, 12, 0)
+    assert timer.explanation.startswith("due Thu 12 Mar 12:00 London time:")
+    assert "2 business hours spent waiting on the client" in timer.explanation
+
+
+def test_resuming_moves_a_critical_target_by_the_whole_night_spent_waiting(project):
+    escalation = raise_(project)  # critical, Tue 22:00: resolve within 24 hours, day and night
+    services.wait_on_client(escalation, by=project.lead, what="Their logs", now=london(2026, 3, 10, 23, 0))
+    escalation = services.resume(escalation, by=project.lead, now=london(2026, 3, 11, 7, 30))
+    assert escalation.resolve_by == london(2026, 3, 12, 6, 30)
+    timer = Deadline.objects.get(escalation=escalation, kind="escalation_resolve", is_active=True)
+    assert timer.due_at == london(2026, 3, 12, 6, 30)
+    assert "8 hours 30 minutes, day and night, spent waiting on the client" in timer.explanation
 
 
 def test_asking_the_client_again_while_waiting_keeps_the_pause_from_the_first_ask(project):

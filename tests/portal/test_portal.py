@@ -236,7 +236,13 @@ def test_an_issue_waiting_on_the_client_is_shown_with_its_pause_and_internal_one
     project = mia.projects.get()
     now = timezone.now()
     shared = services.raise_escalation(
-        project, category="scope_change", severity="minor", title="Extra reports", description="d", now=now
+        project,
+        category="scope_change",
+        severity="minor",
+        title="Extra reports",
+        description="d",
+        now=now,
+        internal=False,
     )
     services.wait_on_client(shared, by=project.owner, what="Your choice between option A and B", now=now)
     hidden = services.raise_escalation(
@@ -253,3 +259,31 @@ def test_an_issue_waiting_on_the_client_is_shown_with_its_pause_and_internal_one
     page = client.get(reverse("portal:project", args=[project.pk])).content.decode()
     assert "Your choice between option A and B (to resolve “Extra reports”; our clock is paused since" in page
     assert "Internal worry" not in page and "Something internal" not in page
+
+
+def promises_page(client, contact, promised_on, now):
+    from projects.models import Commitment
+
+    project = contact.projects.get()
+    Commitment.objects.get_or_create(project=project, description="Send the test plan", due_on=promised_on)
+    with time_machine.travel(now, tick=False):
+        open_link(client, contact)
+        return client.get(reverse("portal:project", args=[project.pk])).content.decode()
+
+
+def test_a_promise_is_marked_overdue_once_its_date_has_passed_where_the_client_is(client, mia):
+    # Mia's client is in Sydney: Monday 23:00 there is 12:00 UTC, Tuesday 01:00 is 14:00 UTC.
+    monday = dt.date(2026, 3, 9)
+    late_monday = promises_page(client, mia, monday, dt.datetime(2026, 3, 9, 12, 0, tzinfo=dt.UTC))
+    assert "due Mon 9 Mar" in late_monday and "<strong>overdue</strong>" not in late_monday
+    early_tuesday = promises_page(client, mia, monday, dt.datetime(2026, 3, 9, 14, 0, tzinfo=dt.UTC))
+    assert "due Mon 9 Mar <strong>overdue</strong>" in early_tuesday
+
+
+def test_a_closed_projects_promises_are_never_marked_overdue(client, mia):
+    from projects.models import Phase
+
+    mia.projects.update(phase=Phase.CLOSED)
+    page = promises_page(client, mia, dt.date(2026, 3, 2), dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC))
+    assert "Send the test plan" in page and "due Mon 2 Mar" in page
+    assert "<strong>overdue</strong>" not in page

@@ -36,7 +36,6 @@ def test_default_cadence_per_phase_follows_the_product_brief():
         "delivery": (1, True, 2),  # daily in the final week
         "support": (14, False, 10),  # every two weeks
     }
-    assert CadencePolicy.objects.get(project=None, phase=Phase.DISCOVERY).live_call_interval_days == 7
 
 
 def test_default_escalation_path_has_three_tiers_with_first_responders_at_l1():

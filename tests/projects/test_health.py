@@ -1,6 +1,6 @@
 import datetime as dt
 
-from projects.health import HealthFacts, assess
+from projects.health import Health, HealthFacts, assess
 
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)
 
@@ -40,3 +40,39 @@ def test_promises_and_silence_grade_by_how_far_gone():
     assert assess(HealthFacts(now=NOW, overdue_commitments=2)).rag == "red"
     assert assess(HealthFacts(now=NOW, client_silence="late")).reasons == ("client gone quiet",)
     assert assess(HealthFacts(now=NOW, client_silence="overdue")).rag == "red"
+
+
+def test_a_project_waiting_for_its_kickoff_says_so_in_amber():
+    assert assess(HealthFacts(now=NOW, awaiting_kickoff=True)) == Health("amber", ("kickoff not logged",))
+
+
+def test_no_word_to_the_client_within_48_hours_of_the_kickoff_is_red():
+    kickoff = NOW - dt.timedelta(hours=47)
+    assert assess(HealthFacts(now=NOW, kickoff_at=kickoff)).rag == "green"
+    late = assess(HealthFacts(now=NOW, kickoff_at=NOW - dt.timedelta(hours=50)))
+    assert late == Health("red", ("no word to the client since the kickoff 2 days ago",))
+    answered = HealthFacts(
+        now=NOW, kickoff_at=NOW - dt.timedelta(days=3), last_update_sent_at=NOW - dt.timedelta(days=2)
+    )
+    assert assess(answered).rag == "green"
+
+
+def test_no_update_for_longer_than_the_cadence_allows_is_red_without_any_deadline():
+    facts = {"kickoff_at": NOW - dt.timedelta(days=60), "update_gap_allowed": dt.timedelta(days=9)}
+    within = HealthFacts(now=NOW, last_update_sent_at=NOW - dt.timedelta(days=8), **facts)
+    assert assess(within).rag == "green"
+    gone_quiet = HealthFacts(now=NOW, last_update_sent_at=NOW - dt.timedelta(days=12), **facts)
+    assert assess(gone_quiet) == Health("red", ("no update to the client for 12 days",))
+
+
+def test_a_closed_project_is_not_judged_on_silence():
+    closed = HealthFacts(now=NOW, closed=True, awaiting_kickoff=True)
+    assert assess(closed).rag == "green"
+    quiet_but_closed = HealthFacts(
+        now=NOW,
+        closed=True,
+        kickoff_at=NOW - dt.timedelta(days=90),
+        last_update_sent_at=NOW - dt.timedelta(days=60),
+        update_gap_allowed=dt.timedelta(days=16),
+    )
+    assert assess(quiet_but_closed).rag == "green"
