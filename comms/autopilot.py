@@ -399,7 +399,7 @@ def edit_draft(update, *, revision, subject, status_line, rag, executive_body, t
     stored = current.values(*fields).first()
     if stored and all(stored[name].strip() == value.strip() for name, value in fields.items()):
         return update
-    if not current.update(**fields, revision=revision + 1):
+    if not current.update(**fields, revision=revision + 1, edited_at=timezone.now()):
         raise StaleDraft(
             "Someone else changed or sent this draft while you were editing it. Reload to see it."
         )

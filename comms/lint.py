@@ -30,8 +30,9 @@ DEFAULT_JARGON = (
 )
 
 
-def lint(kind, body, *, open_commitments=(), jargon=DEFAULT_JARGON):
-    """Findings for a draft of `kind`; an empty list means nothing to fix."""
+def lint(kind, body, *, open_commitments=(), done_commitments=(), jargon=DEFAULT_JARGON):
+    """Findings for a draft of `kind`; an empty list means nothing to fix. `done_commitments` are
+    promises done since a person edited the draft: text that still names them may be stale."""
     findings = []
     words = len(re.findall(r"\b\w[\w'’-]*\b", body))
     if kind == "build_status":
@@ -45,6 +46,9 @@ def lint(kind, body, *, open_commitments=(), jargon=DEFAULT_JARGON):
     )
     if used:
         findings.append(f"Jargon the client may not know: {', '.join(used)}.")
+    stale = [promise for promise in done_commitments if promise.lower() in body.lower()]
+    if stale:
+        findings.append(f"Done since your edit, check what the text says of it: {'; '.join(stale)}.")
     unmentioned = [promise for promise in open_commitments if promise.lower() not in body.lower()]
     if unmentioned:
         findings.append(f"Promise not mentioned: {'; '.join(unmentioned)}.")

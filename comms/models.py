@@ -270,6 +270,12 @@ class Update(models.Model):
     revision = models.PositiveIntegerField(
         default=0, help_text="Counts edits, so two people editing one draft cannot overwrite each other."
     )
+    edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a person last changed the text. An edited draft goes out as written; the "
+        "project page says what changed in the record since.",
+    )
     urgent = models.BooleanField(default=False)
     source = models.ForeignKey(
         Deadline,

@@ -211,3 +211,24 @@ def record_entries(project, *, latest=None, kind=""):
         )
     entries.sort(key=lambda entry: entry["at"])
     return entries[-latest:] if latest else entries
+
+
+def changes_since(project, since):
+    """What changed in a project's record after `since` (a person's edit of a draft), in words:
+    promises done, phase changes, decisions made. Two queries; promises are read from `commitments`."""
+    zone = ZoneInfo(project.client.calendar.time_zone)
+    changes = [
+        f"Promise done on {c.done_on:%a %d %b}: {c.description}"
+        for c in project.commitments.all()
+        if c.done_on and c.done_on >= since.astimezone(zone).date()
+    ]
+    changes += [
+        f"Moved from {change.get_from_phase_display()} to {change.get_to_phase_display()} "
+        f"on {change.changed_at.astimezone(zone):%a %d %b}"
+        for change in project.phase_changes.filter(changed_at__gt=since).order_by("changed_at")
+    ]
+    changes += [
+        f"Decision made on {decision.made_at.astimezone(zone):%a %d %b}: {decision.summary}"
+        for decision in project.decisions.filter(made_at__gt=since).order_by("made_at")
+    ]
+    return changes

@@ -39,7 +39,7 @@ from comms.lifecycle import (
 from comms.lint import DEFAULT_JARGON, lint
 from comms.models import ChannelRule, Message, Update
 from comms.plan import set_cadence, set_channels
-from comms.record import OrgPlan, describe_cadence, person_name, record_entries
+from comms.record import OrgPlan, changes_since, describe_cadence, person_name, record_entries
 from comms.responses import reply_to_client
 from comms.search import search_record
 from comms.search_form import RecordSearchForm
@@ -152,7 +152,6 @@ def new_project_page(request):
 @login_required
 @require_POST
 def log_kickoff_view(request, pk):
-    team_time()
     project = project_for(request, pk)
     form = KickoffForm(request.POST)
     if form.is_valid():
@@ -172,7 +171,9 @@ def log_kickoff_view(request, pk):
 
 
 def project_for(request, pk):
-    """A project the user works on; any other gives 404, so its existence is not revealed."""
+    """A project the user works on; any other gives 404, so its existence is not revealed. Times
+    on its page are read and shown in the team's zone, typed ones included."""
+    team_time()
     return get_object_or_404(
         Project.objects.visible_to(request.user).select_related("client__calendar", "owner", "lead"), pk=pk
     )
@@ -197,7 +198,6 @@ def search_page(request):
 
 
 def render_project(request, project, *, status=200, **forms):
-    team_time()
     now = timezone.now()
     facts = with_health_facts(Project.objects.visible_to(request.user).filter(pk=project.pk), now=now).get()
     org = OrgPlan()
@@ -239,8 +239,10 @@ def render_project(request, project, *, status=200, **forms):
                     draft.kind,
                     draft.technical_body,
                     open_commitments=promised,
+                    done_commitments=done_since(project, draft.edited_at),
                     jargon=settings.JARGON_WORDS or DEFAULT_JARGON,
                 ),
+                changes_since(project, draft.edited_at) if draft.edited_at else [],
             )
             for draft in drafts
         ],
@@ -273,6 +275,14 @@ def render_project(request, project, *, status=200, **forms):
         "meeting_form": forms.get("meeting") or MeetingForm(),
     }
     return render(request, "dashboard/project.html", context, status=status)
+
+
+def done_since(project, edited_at):
+    """Promises done on or after the day a person edited a draft (their text may call them open)."""
+    if edited_at is None:
+        return []
+    day = edited_at.astimezone(ZoneInfo(project.client.calendar.time_zone)).date()
+    return [c.description for c in project.commitments.all() if c.done_on and c.done_on >= day]
 
 
 def done(request, project, text):

@@ -162,7 +162,7 @@ def test_logging_a_call_decision_drafts_its_confirmation_on_the_page(client, lea
     assert decision.made_at == dt.datetime(
         2026, 3, 6, 15, 0, tzinfo=dt.UTC
     )  # team calendar: London, GMT in March
-    assert [draft.kind for draft, _, _ in response.context["drafts"]] == ["decision_confirmation"]
+    assert [draft.kind for draft, *_ in response.context["drafts"]] == ["decision_confirmation"]
 
 
 def test_a_decision_without_a_summary_gets_a_field_error_and_nothing_is_saved(client, project):
@@ -378,7 +378,7 @@ def test_the_draft_editor_shows_the_lint_beside_it(client, lead, project):
     Commitment.objects.create(project=project, description="Send the test plan", due_on=dt.date(2026, 6, 1))
     log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=lead)
     Update.objects.update(technical_body="We will deploy after the sprint.")
-    draft, _, findings = page(client, project).context["drafts"][0]
+    draft, _, findings, _ = page(client, project).context["drafts"][0]
     assert findings == [
         "Jargon the client may not know: deploy, sprint.",
         "Promise not mentioned: Send the test plan.",
@@ -508,7 +508,7 @@ def test_the_jargon_list_comes_from_settings(client, lead, project, settings):
     settings.JARGON_WORDS = ["synergy"]
     log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=lead)
     Update.objects.update(technical_body="Great synergy after the sprint.")
-    _, _, findings = page(client, project).context["drafts"][0]
+    _, _, findings, _ = page(client, project).context["drafts"][0]
     assert findings == ["Jargon the client may not know: synergy."]
 
 
@@ -549,3 +549,34 @@ def test_a_project_whose_updates_stopped_is_red_on_the_portfolio_with_the_reason
     Update.objects.filter(pk=sent.pk).update(sent_at=now - dt.timedelta(days=6))  # weekly build: in time
     (row,) = client.get(reverse("dashboard:portfolio")).context["rows"]
     assert not any("no update" in reason for reason in row.health.reasons)
+
+
+def test_an_edited_draft_says_what_changed_in_the_record_since_and_flags_the_stale_promise(
+    client, lead, project
+):
+    promise = Commitment.objects.create(project=project, description="CSV export", due_on=dt.date(2026, 3, 4))
+    log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=lead)
+    draft = Update.objects.get()
+    form = {
+        "revision": draft.revision,
+        "subject": draft.subject,
+        "status_line": draft.status_line,
+        "rag": draft.rag,
+        "executive_body": draft.executive_body,
+        "technical_body": "We agreed two stages. The CSV export is still late, sorry.",
+    }
+    assert client.post(reverse("dashboard:save_draft", args=[project.pk, draft.pk]), form).status_code == 302
+    (_, _, findings, changes), *_ = page(client, project).context["drafts"]
+    assert changes == []
+    assert not any("Done since your edit" in finding for finding in findings)
+
+    Commitment.objects.filter(pk=promise.pk).update(
+        status="done", done_on=timezone.now().date(), progress=100
+    )
+    response = page(client, project)
+    (_, _, findings, changes), *_ = response.context["drafts"]
+    assert any("CSV export" in change for change in changes)
+    assert "Done since your edit, check what the text says of it: CSV export." in findings
+    assert "so it goes out as you wrote it" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.technical_body == "We agreed two stages. The CSV export is still late, sorry."
