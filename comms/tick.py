@@ -94,15 +94,18 @@ class TickPass:
             u.project_id for u in self.updates.values()
         }
         self.projects = {p.pk: p for p in projects_for_drafting(project_ids)} if project_ids else {}
-        # Recurring drafts waiting for review and not yet owed: they are composed afresh when sent,
-        # so the next occurrence leaves them their turn instead of superseding them unseen.
+        # Recurring drafts due to go out by themselves later: the next occurrence leaves them their
+        # turn (they are composed afresh when sent) instead of superseding them before the client
+        # sees them. Any other unsent draft is superseded by the newer one.
         self.waiting = set(
-            Update.objects.filter(
-                project_id__in=project_ids,
-                kind__in=Update.RECURRING_KINDS,
-                state=Update.State.DRAFT,
-                send_by__gt=now,
-            ).values_list("project_id", "kind")
+            Deadline.objects.filter(
+                kind=Deadline.Kind.DRAFT_RELEASE,
+                is_active=True,
+                due_at__gt=now,
+                update__project_id__in=project_ids,
+                update__kind__in=Update.RECURRING_KINDS,
+                update__state=Update.State.DRAFT,
+            ).values_list("update__project_id", "update__kind")
         )
 
     def run(self):

@@ -1,10 +1,6 @@
 """Django admin is where an admin configures the org: every page renders, bad input is refused."""
 
-import io
-
 import pytest
-from django.contrib import admin
-from django.core.management import call_command
 from django.urls import reverse
 
 from comms.models import ChannelRule
@@ -12,28 +8,6 @@ from projects.models import BusinessCalendar, Phase, PhaseChange, Project
 from tests.factories import ClientFactory, ContactFactory, UserFactory, make_project
 
 pytestmark = pytest.mark.django_db
-
-REGISTERED = sorted((model._meta.app_label, model._meta.model_name) for model in admin.site._registry)
-
-
-@pytest.fixture
-def seeded():
-    call_command("seed_demo", stdout=io.StringIO())
-
-
-@pytest.mark.parametrize(("app_label", "model_name"), REGISTERED)
-def test_every_changelist_and_add_page_renders_for_an_admin(admin_client, seeded, app_label, model_name):
-    changelist = admin_client.get(reverse(f"admin:{app_label}_{model_name}_changelist"))
-    assert changelist.status_code == 200
-    add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
-    assert add.status_code in (200, 403)  # 403 only where adding is not allowed (phase history)
-
-
-def test_every_project_change_page_renders_with_its_plan_inline(admin_client, seeded):
-    for project in Project.objects.all():
-        page = admin_client.get(reverse("admin:projects_project_change", args=[project.pk]))
-        assert page.status_code == 200
-        assert "Channel rules" in page.content.decode()
 
 
 def test_a_user_who_is_not_staff_is_refused_admin(client):

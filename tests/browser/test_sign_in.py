@@ -27,7 +27,8 @@ def test_admin_signs_in_and_finds_the_demo_projects(live_server, page, demo_data
     expect(page.locator("#id_owner option[selected]")).to_have_text("omar")
 
 
-def test_a_wrong_password_gets_a_clear_message_and_no_session(live_server, page, demo_data):
+def test_a_wrong_password_gets_a_clear_message_and_no_session(live_server, page, django_user_model):
+    django_user_model.objects.create_superuser("admin", "admin@agency.example", "admin-demo-2026")
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill("not-the-password")
