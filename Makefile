@@ -24,11 +24,9 @@ run: $(VENV)/.installed
 	@echo "Portal:  http://$(HOST):$(PORT)/accounts/login/   Admin: http://$(HOST):$(PORT)/admin/"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) WEB_PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
-# One pytest process per core; a test file stays on one process, so a module-wide fixture (the demo
-# world) is built once.
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
