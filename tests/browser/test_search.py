@@ -38,7 +38,9 @@ def test_a_lead_searches_the_record_and_opens_the_project(live_server, page, dem
     expect(page.get_by_role("heading", level=1)).to_contain_text(project_name)
 
 
-def test_a_week_without_a_project_is_refused_beside_the_field(live_server, page, django_user_model):
+def test_a_week_without_a_project_is_refused_beside_the_field(
+    live_server, page, django_user_model, org_defaults
+):
     django_user_model.objects.create_user("lena", "lena@agency.example", "lead-demo-2026")
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("lena")
