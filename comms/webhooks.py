@@ -1,8 +1,11 @@
-"""Anymail's inbound webhook views, wrapped so that a payload they cannot parse gets a 400 with a
-JSON body, is logged, and its raw text is kept for inspection instead of failing with a 500."""
+"""Provider webhooks: Anymail's inbound views, wrapped so that a payload they cannot parse gets a
+400 with a JSON body, is logged, and its raw text is kept for inspection instead of failing with a
+500; and every webhook refused outside development while no shared secret is set."""
 
 import logging
 
+from django.conf import settings
+from django.core.checks import Error, Tags, register
 from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
 from django.utils import timezone
@@ -38,3 +41,39 @@ def keeping_malformed(view_class, provider):
             )
 
     return inbound
+
+
+WEBHOOK_PATH = "/anymail/"
+
+
+def webhook_secret_missing():
+    """Anymail accepts any caller when no shared secret is set; outside development that would let
+    anyone post client mail and delivery events into the record."""
+    return not settings.DEBUG and not (getattr(settings, "ANYMAIL", {}) or {}).get("WEBHOOK_SECRET")
+
+
+def closed_without_secret(get_response):
+    """Refuse every provider webhook while the secret is missing (`check --deploy` says so too)."""
+
+    def middleware(request):
+        if request.path.startswith(WEBHOOK_PATH) and webhook_secret_missing():
+            logger.error("Webhook refused: ANYMAIL_WEBHOOK_SECRET is not set.")
+            return JsonResponse(
+                {"detail": "Webhooks are closed until the server has a webhook secret."}, status=403
+            )
+        return get_response(request)
+
+    return middleware
+
+
+@register(Tags.security, deploy=True)
+def check_webhook_secret(app_configs, **kwargs):
+    if webhook_secret_missing():
+        return [
+            Error(
+                "ANYMAIL_WEBHOOK_SECRET is not set, so inbound mail and delivery webhooks are refused.",
+                hint="Set ANYMAIL_WEBHOOK_SECRET to user:password and give the same to the provider.",
+                id="comms.E001",
+            )
+        ]
+    return []

@@ -34,6 +34,7 @@ def test_deploy_checks_pass_with_debug_off_and_production_settings():
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "portal.example.com",
+        "ANYMAIL_WEBHOOK_SECRET": "postmark:" + secrets.token_urlsafe(20),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -44,6 +45,25 @@ def test_deploy_checks_pass_with_debug_off_and_production_settings():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_fails_when_webhooks_have_no_secret():
+    production = {
+        **{key: value for key, value in os.environ.items() if key not in {"ANYMAIL_WEBHOOK_SECRET"}},
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "portal.example.com",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=production,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "comms.E001" in result.stderr and "ANYMAIL_WEBHOOK_SECRET is not set" in result.stderr
 
 
 def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():

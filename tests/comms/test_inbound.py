@@ -8,7 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from comms.models import Message
+from comms.models import MalformedWebhook, Message
 from projects.models import Contact
 from tests.factories import ContactFactory, make_project
 
@@ -204,3 +204,27 @@ def test_a_malformed_payload_without_the_secret_is_refused_and_not_kept(client):
     )
     assert response.status_code in (400, 401, 403)
     assert not MalformedWebhook.objects.exists()
+
+
+def test_without_a_webhook_secret_outside_development_client_mail_is_refused_and_nothing_kept(
+    client, project, settings
+):
+    settings.DEBUG, settings.ANYMAIL = False, {}
+    payload = postmark_payload(f"reply+{project.reply_token}@portal.localhost")
+    response = post_postmark(client, payload, secret=None)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Webhooks are closed until the server has a webhook secret."}
+    tracking = client.post(
+        reverse("anymail:postmark_tracking_webhook"), data="{}", content_type="application/json"
+    )
+    assert tracking.status_code == 403
+    assert not Message.objects.exists() and not MalformedWebhook.objects.exists()
+
+
+def test_in_development_without_a_secret_webhooks_stay_open(client, project, settings):
+    settings.DEBUG, settings.ANYMAIL = True, {}
+    response = post_postmark(
+        client, postmark_payload(f"reply+{project.reply_token}@portal.localhost"), secret=None
+    )
+    assert response.status_code == 200
+    assert Message.objects.filter(direction="in", project=project).exists()
