@@ -4,6 +4,7 @@ the sender's contact; what matches nothing waits in the unmatched inbox for an a
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 
@@ -69,11 +70,22 @@ def match(recipients, sender):
     return None, (contacts[0] if len(contacts) == 1 else None)
 
 
+def mail_digest(sender, recipients, subject, headers, text):
+    """What a mail without a provider id says, as a digest that is the same on every retry and in
+    every process (Python's own hash() changes per process). The Date header, not the time it
+    reached us: a retry arrives later."""
+    date = next((value for name, value in headers if name.lower() == "date"), "")
+    parts = [sender.lower(), ",".join(sorted(address.lower() for address in recipients)), subject, date, text]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
+
+
 def store_client_mail(
     *, esp_name, provider_id, sender, recipients, subject, text, attachments, headers, received_at
 ):
     """Store one inbound mail; a webhook retried by the provider is stored once."""
-    dedupe_key = f"in:{esp_name}:{provider_id or hash((sender, subject, received_at.isoformat()))}"[:120]
+    dedupe_key = f"in:{esp_name}:{provider_id or mail_digest(sender, recipients, subject, headers, text)}"[
+        :120
+    ]
     if Message.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     project, contact = match(recipients, sender)

@@ -10,6 +10,7 @@ exist.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 
 from django.db import transaction
@@ -189,7 +190,8 @@ class TickPass:
                 project,
                 subject=f"Needs your attention: {project}",
                 body=f"The portal could not act on “{deadline.get_kind_display()}”: {problem}",
-                key=f"problem:{deadline.pk}:{abs(hash(problem)) % 10**12}",
+                # A digest, not hash(): the same problem seen by two worker processes is one alert.
+                key=f"problem:{deadline.pk}:{hashlib.sha256(problem.encode()).hexdigest()[:12]}",
                 now=self.now,
             )
             if notice:

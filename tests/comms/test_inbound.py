@@ -1,6 +1,7 @@
 """Client email arriving through Anymail's inbound webhooks, in the formats Postmark and Mailgun post."""
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -228,3 +229,26 @@ def test_in_development_without_a_secret_webhooks_stay_open(client, project, set
     )
     assert response.status_code == 200
     assert Message.objects.filter(direction="in", project=project).exists()
+
+
+def test_a_retried_mail_without_a_provider_id_is_stored_once_however_late_the_retry(project):
+    from comms.inbound import store_client_mail
+
+    mail = {
+        "esp_name": "Postmark",
+        "provider_id": "",
+        "sender": "dana@cobalt.example",
+        "recipients": [f"reply+{project.reply_token}@portal.localhost"],
+        "subject": "Demo date",
+        "text": "Can we move it?",
+        "attachments": [],
+        "headers": [("Date", "Tue, 10 Mar 2026 10:00:00 +0000")],
+    }
+    first = store_client_mail(**mail, received_at=dt.datetime(2026, 3, 10, 10, 0, 5, tzinfo=dt.UTC))
+    retry = store_client_mail(**mail, received_at=dt.datetime(2026, 3, 10, 10, 5, 0, tzinfo=dt.UTC))
+    assert first is not None and retry is None
+    assert Message.objects.filter(direction="in").count() == 1
+    other = store_client_mail(
+        **{**mail, "text": "A second question."}, received_at=dt.datetime(2026, 3, 10, 10, 6, tzinfo=dt.UTC)
+    )
+    assert other is not None
