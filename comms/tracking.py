@@ -1,5 +1,6 @@
 """Delivery tracking: Anymail's tracking webhook (protected by its shared secret) reports what
-happened to each message; a bounce flags the contact and tells the owner."""
+happened to each message; a bounce flags the contact and tells the owner, and so does a contact who
+marks our mail as spam or unsubscribes (they get no more routine mail)."""
 
 from anymail.signals import tracking
 from django.db import transaction
@@ -17,12 +18,17 @@ STATES = {
     "rejected": Message.State.BOUNCED,
     "failed": Message.State.FAILED,
 }
+# The contact asked for no more mail: routine updates stop; the message itself was delivered.
+OPTED_OUT = {"complained": "marked our mail as spam", "unsubscribed": "unsubscribed"}
 # A later report never moves a message back (a late "sent" after "delivered").
 RANK = {Message.State.SENT: 1, Message.State.DELIVERED: 2, Message.State.BOUNCED: 3, Message.State.FAILED: 3}
 
 
 @receiver(tracking, dispatch_uid="comms.tracking.record_delivery_event")
 def record_delivery_event(sender, event, esp_name, **kwargs):
+    if event.event_type in OPTED_OUT and event.message_id:
+        opted_out(event, OPTED_OUT[event.event_type])
+        return
     state = STATES.get(event.event_type)
     if state is None or not event.message_id:
         return
@@ -59,6 +65,33 @@ def bounced(message, when):
                     "The contact is flagged and gets no more mail until the address is fixed.",
                     key=f"bounce:{message.pk}",
                     now=when,
+                )
+            ]
+        )
+
+
+@transaction.atomic
+def opted_out(event, what):
+    message = (
+        Message.objects.select_related("project__owner", "contact")
+        .filter(provider_message_id=event.message_id, to_email__iexact=event.recipient or "")
+        .first()
+    )
+    if message is None or message.contact is None or not message.contact.receives_updates:
+        return
+    message.contact.receives_updates = False
+    message.contact.save(update_fields=["receives_updates"])
+    if message.project:
+        queue_messages(
+            [
+                owner_alert(
+                    message.project,
+                    subject=f"{message.contact.name} {what}",
+                    body=f"{message.contact.name} ({message.to_email}) {what} on “{message.subject}”. "
+                    "They get no more routine updates; talk to them, and tick “receives updates” again "
+                    "only if they ask.",
+                    key=f"opted-out:{message.pk}",
+                    now=event.timestamp or timezone.now(),
                 )
             ]
         )

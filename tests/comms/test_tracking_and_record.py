@@ -221,3 +221,31 @@ def test_export_record_prints_the_projects_record_oldest_first_as_json_and_csv(s
 def test_export_record_names_a_missing_project_clearly():
     with pytest.raises(CommandError, match="No project “Nope”"):
         call_command("export_record", "Nope")
+
+
+def test_a_spam_complaint_stops_routine_mail_to_the_contact_and_tells_the_owner(client, sent_message):
+    response = post_postmark(
+        client,
+        {
+            "RecordType": "SpamComplaint",
+            "ID": 43,
+            "Type": "SpamComplaint",
+            "TypeCode": 512,
+            "MessageID": "pm-123",
+            "Email": "jack@hf.example",
+            "BouncedAt": "2026-03-03T09:00:00Z",
+            "Description": "The subscriber explicitly marked this message as spam.",
+            "Tag": "",
+            "ServerID": 1,
+            "Metadata": {},
+            "Inactive": True,
+            "CanActivate": False,
+        },
+    )
+    assert response.status_code == 200
+    jack = sent_message.contact
+    jack.refresh_from_db()
+    assert not jack.receives_updates
+    assert jack not in sent_message.project.mail_recipients()
+    alert = Message.objects.get(subject=f"{jack.name} marked our mail as spam")
+    assert alert.user == sent_message.project.owner
