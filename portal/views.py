@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django import forms
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from comms.calendars import Clocks
 from comms.models import Deadline, Update
 from portal.links import REQUESTS_PER_ADDRESS, REQUESTS_PER_IP, send_sign_in_link, within_rate
-from projects.models import Commitment
+from projects.models import Commitment, Decision
 from projects.portal_access import (
     SESSION_AGE,
     LinkRefused,
@@ -103,7 +104,10 @@ def project_status(request, pk):
         "calendar_url": reverse("portal:calendar", args=[project.pk, calendar_token(contact)]),
         "updates": updates[:20],
         "latest": updates.first(),
-        "decisions": project.decisions.filter(confirmed_at__isnull=False).order_by("-made_at"),
+        # Confirmed in writing, or made in writing in the first place (by email or chat).
+        "decisions": project.decisions.filter(
+            Q(confirmed_at__isnull=False) | (~Q(made_in__in=Decision.VOICE_VENUES) & Q(awaiting_client=False))
+        ).order_by("-made_at"),
         "waiting_on_you": project.decisions.filter(awaiting_client=True),
         "promises_waiting_on_you": project.commitments.filter(status=Commitment.Status.OPEN).exclude(
             waiting_for=""

@@ -287,3 +287,16 @@ def test_a_closed_projects_promises_are_never_marked_overdue(client, mia):
     page = promises_page(client, mia, dt.date(2026, 3, 2), dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC))
     assert "Send the test plan" in page and "due Mon 2 Mar" in page
     assert "<strong>overdue</strong>" not in page
+
+
+def test_a_decision_made_by_email_shows_like_a_confirmed_one_and_an_unconfirmed_call_does_not(client, mia):
+    from comms.lifecycle import log_decision
+
+    project = mia.projects.get()
+    now = timezone.now()
+    log_decision(project, summary="Invoices go monthly", made_in="email", made_at=now, by=project.owner)
+    log_decision(project, summary="Launch in two stages", made_in="call", made_at=now, by=project.owner)
+    open_link(client, mia)
+    page = client.get(reverse("portal:project", args=[project.pk])).content.decode()
+    assert "Invoices go monthly" in page
+    assert "Launch in two stages" not in page  # its written confirmation has not gone out yet
