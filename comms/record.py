@@ -213,14 +213,19 @@ def record_entries(project, *, latest=None, kind=""):
     return entries[-latest:] if latest else entries
 
 
+def promises_done_since(project, since):
+    """Promises done on or after the client's date of `since` (a promise has a done date, not an
+    instant). Read from `commitments`, so a prefetch serves it."""
+    day = since.astimezone(ZoneInfo(project.client.calendar.time_zone)).date()
+    return [c for c in project.commitments.all() if c.done_on and c.done_on >= day]
+
+
 def changes_since(project, since):
     """What changed in a project's record after `since` (a person's edit of a draft), in words:
     promises done, phase changes, decisions made. Two queries; promises are read from `commitments`."""
     zone = ZoneInfo(project.client.calendar.time_zone)
     changes = [
-        f"Promise done on {c.done_on:%a %d %b}: {c.description}"
-        for c in project.commitments.all()
-        if c.done_on and c.done_on >= since.astimezone(zone).date()
+        f"Promise done on {c.done_on:%a %d %b}: {c.description}" for c in promises_done_since(project, since)
     ]
     changes += [
         f"Moved from {change.get_from_phase_display()} to {change.get_to_phase_display()} "

@@ -39,7 +39,14 @@ from comms.lifecycle import (
 from comms.lint import DEFAULT_JARGON, lint
 from comms.models import ChannelRule, Message, Update
 from comms.plan import set_cadence, set_channels
-from comms.record import OrgPlan, changes_since, describe_cadence, person_name, record_entries
+from comms.record import (
+    OrgPlan,
+    changes_since,
+    describe_cadence,
+    person_name,
+    promises_done_since,
+    record_entries,
+)
 from comms.responses import reply_to_client
 from comms.search import search_record
 from comms.search_form import RecordSearchForm
@@ -239,7 +246,10 @@ def render_project(request, project, *, status=200, **forms):
                     draft.kind,
                     draft.technical_body,
                     open_commitments=promised,
-                    done_commitments=done_since(project, draft.edited_at),
+                    # A person's text may still call these open.
+                    done_commitments=[c.description for c in promises_done_since(project, draft.edited_at)]
+                    if draft.edited_at
+                    else [],
                     jargon=settings.JARGON_WORDS or DEFAULT_JARGON,
                 ),
                 changes_since(project, draft.edited_at) if draft.edited_at else [],
@@ -275,14 +285,6 @@ def render_project(request, project, *, status=200, **forms):
         "meeting_form": forms.get("meeting") or MeetingForm(),
     }
     return render(request, "dashboard/project.html", context, status=status)
-
-
-def done_since(project, edited_at):
-    """Promises done on or after the day a person edited a draft (their text may call them open)."""
-    if edited_at is None:
-        return []
-    day = edited_at.astimezone(ZoneInfo(project.client.calendar.time_zone)).date()
-    return [c.description for c in project.commitments.all() if c.done_on and c.done_on >= day]
 
 
 def done(request, project, text):
