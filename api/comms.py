@@ -1,14 +1,18 @@
 """Updates and messages: drafts edited and sent through `comms.autopilot`, every message in and out
 read from the record (mail to the team itself is not part of it)."""
 
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from comms.autopilot import edit_draft, send_update
-from comms.models import Message, Update
+from comms.models import Attachment, Message, Update
 
 from .errors import Conflict, conflict
 from .filters import Filters, since_until
@@ -101,7 +105,28 @@ class UpdateViewSet(ProjectScoped, mixins.UpdateModelMixin, viewsets.ReadOnlyMod
         return Response(self.get_serializer(update).data)
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text="Where to download the file, for whoever may read the message; null for mail received "
+        "before files were kept (only the name and size are known)."
+    )
+
+    class Meta:
+        model = Attachment
+        fields = ["name", "size", "content_type", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, attachment):
+        if not attachment.file:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse("api:message-attachment", args=[attachment.message_id, attachment.pk])
+        )
+
+
 class MessageSerializer(serializers.ModelSerializer):
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
     class Meta:
         model = Message
         fields = [
@@ -118,6 +143,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "urgent",
             "state",
             "attachments",
+            "from_new_person",
             "created_at",
             "sent_at",
             "delivered_at",
@@ -140,8 +166,23 @@ class MessageViewSet(ProjectScoped, viewsets.ReadOnlyModelViewSet):
     """Every message to and from the client's contacts, newest first."""
 
     # Rows with a team member are the team's own alerts and digests, not the client record.
-    queryset = Message.objects.filter(user__isnull=True)
+    queryset = Message.objects.filter(user__isnull=True).prefetch_related("attachments")
     serializer_class = MessageSerializer
     filterset_class = MessageFilter
     ordering_fields = ["created_at", "respond_by"]
     ordering = ["-created_at", "-id"]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("attachment_pk", int, OpenApiParameter.PATH)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, url_path=r"attachments/(?P<attachment_pk>[0-9]{1,18})", filter_backends=[])
+    def attachment(self, request, pk=None, attachment_pk=None):
+        """One file that came with the message, as the client sent it."""
+        attachment = get_object_or_404(self.get_object().attachments.exclude(file=""), pk=attachment_pk)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type or "application/octet-stream",
+        )

@@ -177,15 +177,15 @@ SAID_AT = "p.starts_at + s.at * p.span"
 INSERT_MESSAGES = f"""
 INSERT INTO comms_message (project_id, direction, kind, contact_id, from_email, to_email, reply_to,
     subject, body_text, body_html, urgent, dedupe_key, state, attempts, lease_expiries,
-    provider_message_id, recipients, in_reply_to, attachments, respond_by, responded_at, response_note,
-    error, created_at, sent_at, delivered_at)
+    provider_message_id, recipients, in_reply_to, original_subject, from_new_person, respond_by,
+    responded_at, response_note, error, created_at, sent_at, delivered_at)
 SELECT project_id, CASE WHEN inbound THEN 'in' ELSE 'out' END,
     CASE WHEN inbound THEN 'client_mail' ELSE 'reply' END, contact_id,
     CASE WHEN inbound THEN contact_email ELSE 'team@agency.example' END,
     CASE WHEN inbound THEN 'reply+' || reply_token || '@agency.example' ELSE contact_email END,
     '', left(subject, 300), body, '', n % 50 = 0, 'bench:' || n,
     CASE WHEN inbound THEN 'received' ELSE 'delivered' END, CASE WHEN inbound THEN 0 ELSE 1 END, 0, '',
-    CASE WHEN inbound THEN 'team@agency.example' ELSE '' END, '', '[]',
+    CASE WHEN inbound THEN 'team@agency.example' ELSE '' END, '', '', false,
     CASE WHEN inbound THEN said_at + interval '1 day' END,
     CASE WHEN inbound THEN said_at + interval '3 hours' END, '', '', said_at,
     CASE WHEN NOT inbound THEN said_at + interval '1 minute' END,

@@ -1,7 +1,9 @@
 """Admin for the org's default channel rules and cadence (per-project rows are inline on a project)."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from .autopilot import DraftSuperseded, NoRecipients, send_update
 from .inbound import assign_inbound
@@ -166,7 +168,10 @@ class MessageAdmin(admin.ModelAdmin):
         "to_email",
         "reply_to",
         "subject",
+        "original_subject",
+        "from_new_person",
         "body_text",
+        "files",
         "urgent",
         "dedupe_key",
         "state",
@@ -184,6 +189,17 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Attachments")
+    def files(self, message):
+        """Opened through the same checked view as on the dashboard."""
+        links = [
+            format_html('<a href="{}">{}</a>', reverse("dashboard:attachment", args=[file.pk]), file.name)
+            if file.kept
+            else f"{file.name} (received before files were kept)"
+            for file in message.attachments.all()
+        ]
+        return format_html_join(", ", "{}", ((link,) for link in links))
 
     def get_readonly_fields(self, request, obj=None):
         if obj and obj.direction == Message.Direction.IN and obj.project_id is None:

@@ -307,7 +307,8 @@ def client_messages(update, project, *, now, clock):
             "project": project,
             "contact": contact,
             "body": body,
-            "portal_url": portal_url(contact),
+            # A contact whose portal access was revoked still hears from us, but is shown no way in.
+            "portal_url": portal_url(contact) if contact.portal_access else "",
         }
         messages.append(
             Message(

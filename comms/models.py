@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
 from projects.fulltext import WithoutSearchVector
+from projects.header_text import single_line
 from projects.models import Phase, Project
 
 
@@ -261,7 +262,7 @@ class Update(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(max_length=24)
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, validators=[single_line])
     technical_body = models.TextField(help_text="The detail, for technical contacts.")
     executive_body = models.TextField(help_text="Status at a glance, for executives.")
     status_line = models.CharField(max_length=300)
@@ -383,6 +384,11 @@ class Message(models.Model):
     to_email = models.EmailField()
     reply_to = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=300)
+    original_subject = models.TextField(
+        blank=True,
+        help_text="Client mail whose subject arrived with line breaks or NULs (`subject` has it on one "
+        "line): the subject as it came, escaped as in a JSON string.",
+    )
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     urgent = models.BooleanField(default=False)
@@ -409,7 +415,11 @@ class Message(models.Model):
     in_reply_to = models.CharField(
         max_length=200, blank=True, help_text="The Message-ID this answers, so mail clients keep the thread."
     )
-    attachments = models.JSONField(default=list, blank=True, help_text="Names and sizes of attachments.")
+    from_new_person = models.BooleanField(
+        default=False,
+        help_text="Client mail to the project's reply address from someone who is not (yet) one of the "
+        "client's contacts: the lead may add them.",
+    )
     respond_by = models.DateTimeField(
         null=True, blank=True, help_text="Inbound client mail: the team's response deadline (team calendar)."
     )
@@ -448,6 +458,52 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_direction_display()}: {self.subject} → {self.to_email}"
+
+
+def attachment_path(attachment, filename):
+    """Each file in its own folder under its message, so two files of one name never meet."""
+    return f"attachments/{attachment.message_id}/{attachment.position}/{filename}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The projects' rule of who sees what; mail that matched no project only admins see."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(message__project__in=Project.objects.visible_to(user))
+
+
+class Attachment(models.Model):
+    """A file that came with client mail, kept in the default storage (a local folder, or an
+    S3-compatible bucket in production) and handed out only through a view that checks who asks."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    position = models.PositiveSmallIntegerField(help_text="Its place among the mail's attachments, from 1.")
+    name = models.CharField(max_length=255, help_text="The file name the client gave it.")
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(help_text="In bytes.")
+    file = models.FileField(
+        upload_to=attachment_path,
+        max_length=300,
+        blank=True,
+        help_text="Empty for mail received before files were kept: only its name and size are known.",
+    )
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["message_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "position"], name="one_attachment_per_position"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def kept(self):
+        """Whether the file itself is stored (not for mail received before files were kept)."""
+        return bool(self.file)
 
 
 class MalformedWebhook(models.Model):

@@ -21,6 +21,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from comms.models import Deadline, Message
+from projects.header_text import fold_to_line
 
 logger = logging.getLogger(__name__)
 
@@ -162,8 +163,8 @@ def deliver(message_id, *, now=None):
     message = claim(message_id, now=now)
     if message is None:
         return "skipped"
-    email = as_email(message)
     try:
+        email = as_email(message)
         email.send()
     except AnymailRecipientsRefused as error:
         return fail(message, f"The provider refused the recipient: {error}", now=now)
@@ -174,14 +175,22 @@ def deliver(message_id, *, now=None):
         return retry(message, f"Provider error{f' {status}' if status else ''}: {error}", now=now)
     except OSError as error:
         return retry(message, f"Network error: {error}", now=now)
-    status = email.anymail_status
-    if status.status and status.status <= PROVIDER_REJECTED:
+    except ValueError as error:
+        # Django's BadHeaderError, Anymail's invalid address or unsupported feature: the message
+        # itself cannot be sent, and sending it again will not change that.
+        return fail(message, f"The message cannot be sent as it is: {error}", now=now)
+    except Exception as error:
+        logger.exception("Message %s: the mail backend raised an unexpected error.", message.pk)
+        return retry(message, f"{type(error).__name__}: {error}", now=now)
+    # Django's own backends (SMTP, say) send without Anymail's answer: sent, with no provider id.
+    status = getattr(email, "anymail_status", None)
+    if status and status.status and status.status <= PROVIDER_REJECTED:
         return fail(
             message, f"The provider did not accept the message ({', '.join(sorted(status.status))}).", now=now
         )
     Message.objects.filter(pk=message.pk, state=Message.State.SENDING, attempts=message.attempts).update(
         state=Message.State.SENT,
-        provider_message_id=status.message_id or "",
+        provider_message_id=(status and status.message_id) or "",
         sent_at=now,
         send_after=None,
         error="",
@@ -217,7 +226,7 @@ def fail(message, reason, *, now):
             [
                 owner_alert(
                     message.project,
-                    subject=f"Not delivered: {message.subject}",
+                    subject=f"Not delivered: {fold_to_line(message.subject)}",
                     body=f"Mail to {message.to_email} could not be sent.\n{reason}\n\nCheck the address and send again.",
                     key=f"failed:{message.pk}",
                     now=now,

@@ -145,16 +145,24 @@ def record_entries(project, *, latest=None, kind=""):
         return queryset.order_by(f"-{moment}")[:latest] if latest else queryset
 
     entries = []
-    messages = project.messages.filter(user__isnull=True).annotate(at=Coalesce("sent_at", "created_at"))
+    messages = (
+        project.messages.filter(user__isnull=True)
+        .annotate(at=Coalesce("sent_at", "created_at"))
+        .prefetch_related("attachments")
+    )
     for message in pick(messages, "at"):
+        outbound = message.direction == Message.Direction.OUT
         entries.append(
             {
                 "at": message.sent_at or message.created_at,
                 "kind": f"message:{message.kind}",
                 "direction": message.direction,
                 "title": message.subject,
-                "detail": f"{'to' if message.direction == Message.Direction.OUT else 'from'} {message.to_email}\n{message.body_text}",
+                "detail": f"{'to' if outbound else 'from'} {message.to_email if outbound else message.from_email}\n"
+                f"{message.body_text}",
                 "state": message.state,
+                "attachments": [attachment_fact(attachment) for attachment in message.attachments.all()],
+                "new_person": message.from_email if message.from_new_person else "",
             }
         )
     updates = project.updates.exclude(state=Update.State.DISCARDED).annotate(
@@ -211,6 +219,16 @@ def record_entries(project, *, latest=None, kind=""):
         )
     entries.sort(key=lambda entry: entry["at"])
     return entries[-latest:] if latest else entries
+
+
+def attachment_fact(attachment):
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "kept": attachment.kept,
+    }
 
 
 def promises_done_since(project, since):

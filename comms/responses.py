@@ -13,6 +13,7 @@ from comms import obligations
 from comms.calendars import Clocks
 from comms.models import Deadline, Message
 from comms.outbox import meet_response_deadlines, queue_messages, reply_to_address
+from projects.header_text import fold_to_line
 
 # Urgent mail: an "urgent"-type word in the subject, or the sender's mail client marking it high
 # priority. Kept narrow on purpose: a false "urgent" costs the team a 1-hour clock.
@@ -58,13 +59,23 @@ def start_response_clock(message, *, clocks=None):
     )
 
 
+def meet(message, *, at, note=""):
+    """Answering a contact answers everything they wait for on the project; a new person at the
+    client has no contact yet, so the mail answered is the one replied to."""
+    if message.contact_id:
+        return meet_response_deadlines({(message.project_id, message.contact_id)}, at=at, note=note)
+    answered = Message.objects.filter(pk=message.pk, responded_at__isnull=True).update(
+        responded_at=at, response_note=note
+    )
+    Deadline.objects.filter(message=message, is_active=True).update(is_active=False)
+    return answered
+
+
 @transaction.atomic
 def answered_by_phone(message, *, by, note, now):
     if not note.strip():
         raise ValueError("Say what was agreed on the phone.")
-    return meet_response_deadlines(
-        {(message.project_id, message.contact_id)}, at=now, note=f"By phone ({by}): {note}"
-    )
+    return meet(message, at=now, note=f"By phone ({by}): {note}")
 
 
 @transaction.atomic
@@ -72,7 +83,9 @@ def reply_to_client(message, *, by, body, now):
     """Answer a client email from the portal: the reply goes out on the thread at once (the
     client wrote, so it is not held for their hours) and meets the response deadline."""
     project = message.project
-    subject = message.subject if message.subject.lower().startswith("re:") else f"Re: {message.subject}"
+    # The client's subject and Message-ID go into our headers.
+    subject = fold_to_line(message.subject)
+    subject = subject if subject.lower().startswith("re:") else f"Re: {subject}"
     reply = Message(
         project=project,
         kind="reply",
@@ -80,12 +93,16 @@ def reply_to_client(message, *, by, body, now):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to_email=message.from_email,
         reply_to=reply_to_address(project),
-        subject=subject,
+        subject=subject[:300],
         body_text=body,
-        in_reply_to=message.provider_message_id if message.provider_message_id.startswith("<") else "",
+        in_reply_to=fold_to_line(message.provider_message_id)
+        if message.provider_message_id.startswith("<")
+        else "",
         dedupe_key=f"reply:{message.pk}:{now.timestamp()}",
         created_at=now,
         send_after=now,
     )
     queue_messages([reply])
+    if message.contact_id is None:  # a contact's mail is met as the reply is queued
+        meet(message, at=now)
     return reply

@@ -32,6 +32,7 @@ from comms.outbox import owner_alert, queue_messages, team_notice, wake_senders
 from comms.record import OrgPlan, person_name, project_record, projects_for_drafting
 from escalations.models import Category, Escalation, Severity
 from escalations.services import acknowledge_overdue, raise_escalation, resolve_overdue
+from projects.header_text import fold_to_line
 from projects.models import Commitment, Phase, Project
 
 BATCH = 200
@@ -354,7 +355,7 @@ class TickPass:
             self.alert(
                 message.project,
                 f"reply-reminder:{message.pk}",
-                f"Reply due soon: {message.subject}",
+                f"Reply due soon: {fold_to_line(message.subject)}",
                 f"{message.from_email} wrote at {message.created_at:%H:%M} UTC and is waiting. "
                 f"Reply {message.respond_by:%a %d %b %H:%M} UTC at the latest (an acknowledgement counts).",
             )
@@ -369,7 +370,7 @@ class TickPass:
                 message.project,
                 category=Category.UNANSWERED_MAIL,
                 severity=Severity.CRITICAL if message.urgent else Severity.MODERATE,
-                title=f"Unanswered client mail: {message.subject}"[:200],
+                title=f"Unanswered client mail: {fold_to_line(message.subject)}"[:200],
                 description=f"{message.from_email} wrote at {message.created_at:%a %d %b %H:%M} UTC; the reply was due "
                 f"{deadline.explanation}.",
                 documentation=message.body_text[:2000],

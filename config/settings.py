@@ -2,9 +2,10 @@
 
 Every variable read here is listed in the README with its default. The defaults run the portal on a
 laptop with nothing else installed (SQLite, a file-system Celery broker, mail printed and stored);
-production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY and the Anymail variables.
+production sets DATABASE_URL, CELERY_BROKER_URL, CACHE_URL, SECRET_KEY and the Anymail variables.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -45,7 +46,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.OrganisationAdminConfig",  # Django admin, for organisation admins only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "anymail",
     "csp",
+    "axes",
     "projects",
     "comms",
     "escalations",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.private_and_featureless",  # first: its headers go on every response
     "config.middleware.utc_between_requests",
     "comms.webhooks.closed_without_secret",
     "django.middleware.security.SecurityMiddleware",
@@ -80,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a locked-out attempt into its answer
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -165,6 +169,11 @@ STORAGES = {
 
 # --- Cache (rate limits of the portal's "send me a link" page) -------------------------------
 
+if not env("CACHE_URL") and not DEBUG:
+    # Each web process would count against its own memory: the limits would multiply by their number.
+    raise ImproperlyConfigured(
+        "CACHE_URL must be set when DEBUG is off (a Redis URL all web processes share)."
+    )
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL")}
@@ -214,6 +223,27 @@ ANYMAIL = {
     if value
 }
 
+# --- Client mail arriving: webhooks routed, attachments stored ---------------------------------
+
+# Postmark's webhooks are routed when its token is set; this routes them without one, for a team
+# that receives client mail through Postmark but sends through another provider.
+POSTMARK_INBOUND = env_bool("POSTMARK_INBOUND")
+# Attachments of client mail. They are handed out only by a view that checks who asks, never from
+# MEDIA_URL. On a laptop they go to a git-ignored folder; with STORAGE_BUCKET set, to that
+# S3-compatible bucket (boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY itself).
+MEDIA_ROOT = VAR_DIR / "media"
+if env("STORAGE_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("STORAGE_BUCKET"),
+            "endpoint_url": env("STORAGE_ENDPOINT_URL") or None,
+            "region_name": env("STORAGE_REGION") or None,
+            "location": env("STORAGE_PREFIX"),
+            "file_overwrite": False,
+        },
+    }
+
 # --- Product ----------------------------------------------------------------------------------
 
 # Where the portal is reached from outside, for links in email; `make run` passes its own address.
@@ -230,7 +260,7 @@ JARGON_WORDS = env_list("JARGON_WORDS")
 REST_FRAMEWORK = {
     # Token first: an unauthenticated request then gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.CountedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -284,6 +314,33 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # /healthz is polled over plain HTTP by docker-compose and load balancers inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Security: sign-in throttling, proxies, headers -------------------------------------------
+
+# Reverse proxies in front of the web processes that append to X-Forwarded-For (0: clients connect
+# directly). The client's address is the Nth entry from its right (projects/network.py), and the
+# portal's rate limits and the sign-in lockout count against that one address.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+# Failed sign-ins and wrong API tokens (django-axes, its database handler: every process sees the
+# same count). Five failures within 15 minutes lock out that username from every address and that
+# address for every username (config/lockout.py), until 15 minutes after the last try. By address
+# alone, a guesser with many addresses would get five tries at one account from each; by username
+# alone, one address could try five passwords at every account. The price is that anyone can pause
+# a known username for 15 minutes; an admin lifts it with `manage.py axes_reset_username`.
+# A success does not reset the count, or a team member could clear their address between guesses
+# at someone else's account.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out attempt before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+# Axes' default, stated because the lockout page's "try again after" counts from the latest try.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_PARAMETERS = "config.lockout.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "projects.network.request_ip"
+AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
 
 # --- Content-Security-Policy (django-csp 4.x) -------------------------------------------------
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from comms.models import Channel, MessageType, Update
 from escalations.models import Category, CategoryRoute, Severity
+from projects.header_text import single_line
 from projects.models import Client, Commitment, Contact, Decision, Phase, Project
 
 
@@ -97,7 +98,7 @@ class ReplyForm(forms.Form):
 class EscalationForm(forms.Form):
     category = forms.ChoiceField(choices=[c for c in Category.choices if c[0] != Category.UNANSWERED_MAIL])
     severity = forms.ChoiceField(choices=Severity.choices)
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[single_line])
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     documentation = forms.CharField(
         required=False,

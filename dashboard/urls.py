@@ -31,6 +31,7 @@ urlpatterns = [
     path("projects/<int:pk>/plan/escalation-path/", views.escalation_path_view, name="escalation_path"),
     path("projects/<int:pk>/meetings/", views.log_meeting_view, name="log_meeting"),
     path("projects/<int:pk>/mail/<int:message_pk>/reply/", views.reply_view, name="reply"),
+    path("attachments/<int:pk>/", views.attachment_view, name="attachment"),
     path("projects/<int:pk>/escalations/", views.raise_escalation_view, name="raise_escalation"),
     path(
         "projects/<int:pk>/escalations/<int:escalation_pk>/acknowledge/",

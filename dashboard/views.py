@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -37,7 +38,7 @@ from comms.lifecycle import (
     update_project,
 )
 from comms.lint import DEFAULT_JARGON, lint
-from comms.models import ChannelRule, Message, Update
+from comms.models import Attachment, ChannelRule, Message, Update
 from comms.plan import set_cadence, set_channels
 from comms.record import (
     OrgPlan,
@@ -194,6 +195,20 @@ def project_page(request, pk):
 
 @login_required
 @require_GET
+def attachment_view(request, pk):
+    """A file that came with client mail, for people who can see its project (admins: also mail
+    that matched none). Always a download: a client's HTML must not open as one of our pages."""
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user).exclude(file=""), pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+@login_required
+@require_GET
 def search_page(request):
     """The whole record of the projects the user may see, ranked by how well it answers the words."""
     team_time()
@@ -219,6 +234,7 @@ def render_project(request, project, *, status=200, **forms):
             direction=Message.Direction.IN, respond_by__isnull=False, responded_at__isnull=True
         )
         .select_related("contact")
+        .prefetch_related("attachments")
         .order_by("respond_by")
     )
     context = {
@@ -226,6 +242,10 @@ def render_project(request, project, *, status=200, **forms):
         "health": health_of(facts, now=now),
         "now": now,
         "contacts": project.contacts.all(),
+        # A new person's mail asks for them to be added until they are.
+        "client_addresses": {
+            email.lower() for email in project.client.contacts.values_list("email", flat=True)
+        },
         "channel_rules": ChannelRule.objects.filter(project=project).order_by("message_type"),
         "cadence": [
             (label, describe_cadence(org.cadence_for(project, phase)))

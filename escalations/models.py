@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from projects.fulltext import WithoutSearchVector
+from projects.header_text import single_line
 from projects.models import Project
 
 
@@ -196,7 +197,7 @@ class Escalation(models.Model):
     category = models.CharField(max_length=20, choices=Category.choices)
     severity = models.CharField(max_length=10, choices=Severity.choices)
     tier = models.PositiveSmallIntegerField(choices=Tier.Level.choices, default=Tier.Level.L1)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     description = models.TextField()
     documentation = models.TextField(blank=True, help_text="Links, and the attempts made so far.")
     internal = models.BooleanField(default=False, help_text="Internal: the client is not told.")

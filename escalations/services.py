@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -14,7 +15,16 @@ from comms.calendars import Clocks
 from comms.models import Deadline, Message
 from comms.outbox import queue_messages, reply_to_address, team_notice
 
-from .models import CategoryRoute, Escalation, EscalationEvent, ProjectRole, Severity, SeverityTarget, Tier
+from .models import (
+    Category,
+    CategoryRoute,
+    Escalation,
+    EscalationEvent,
+    ProjectRole,
+    Severity,
+    SeverityTarget,
+    Tier,
+)
 
 User = get_user_model()
 
@@ -83,6 +93,7 @@ def raise_escalation(
 ):
     """`internal=None` follows the category's route on whether the client is told; True or False
     is the caller's override either way."""
+    refuse_unknown(category=category, severity=severity)
     if internal is None:
         internal = not CategoryRoute.client_told_by_default().get(category, False)
     first = first_responder(project, category)
@@ -129,6 +140,18 @@ def raise_escalation(
     )
     tell_client(escalation, "raised", now=now, clocks=clocks)
     return escalation
+
+
+def refuse_unknown(*, category, severity):
+    """The dashboard and the API offer known choices only; this stops every other caller before
+    an unknown value reaches the routes, the targets or the review, which reads each stored label."""
+    unknown = {
+        field: f"“{value}” is not a known {field}: use one of {', '.join(choices.values)}."
+        for field, value, choices in (("category", category, Category), ("severity", severity, Severity))
+        if value not in choices.values
+    }
+    if unknown:
+        raise ValidationError(unknown)
 
 
 def target_due(escalation, which, start, clocks):

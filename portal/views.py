@@ -18,8 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comms.calendars import Clocks
 from comms.models import Deadline, Update
-from portal.links import REQUESTS_PER_ADDRESS, REQUESTS_PER_IP, send_sign_in_link, within_rate
+from portal.links import REQUESTS_PER_ADDRESS, REQUESTS_PER_IP, within_rate
+from portal.tasks import mail_sign_in_link
 from projects.models import Commitment, Decision
+from projects.network import request_ip
 from projects.portal_access import (
     SESSION_AGE,
     LinkRefused,
@@ -27,6 +29,7 @@ from projects.portal_access import (
     contact_for_calendar,
     contact_for_link,
     contact_for_session,
+    end_sessions,
     session_value,
 )
 
@@ -66,6 +69,9 @@ def open_link(request, token):
 
 @require_POST
 def sign_out(request):
+    contact = contact_for_session(request.COOKIES.get(COOKIE))
+    if contact is not None:
+        end_sessions(contact)  # a copy of the cookie, kept or stolen, opens nothing either
     response = render(request, "portal/signed_out.html")
     response.delete_cookie(COOKIE)
     return response
@@ -126,18 +132,19 @@ class LinkRequestForm(forms.Form):
 
 
 def request_link(request):
-    """ "Send me a new link": the same answer for known and unknown addresses; too many requests
-    from one address or one network get 429 with a clear message."""
+    """ "Send me a new link": the same answer, after the same work, for known and unknown addresses
+    (one queued job each); too many requests for one email address or from one client address (behind
+    the trusted proxies) get 429 with a clear message."""
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        ip = request.META.get("REMOTE_ADDR", "")
+        ip = request_ip(request)
         if not (
             within_rate(f"portal-link:ip:{ip}", REQUESTS_PER_IP)
             and within_rate(f"portal-link:email:{email}", REQUESTS_PER_ADDRESS)
         ):
             return render(request, "portal/request_link.html", {"form": form, "limited": True}, status=429)
-        send_sign_in_link(email, now=timezone.now())
+        mail_sign_in_link.delay_on_commit(email, timezone.now().isoformat())
         return render(request, "portal/request_link.html", {"form": LinkRequestForm(), "sent": True})
     return render(request, "portal/request_link.html", {"form": form}, status=400 if form.errors else 200)
 

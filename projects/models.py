@@ -11,8 +11,10 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from projects.fulltext import WithoutSearchVector
+from projects.header_text import single_line
 
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -108,7 +110,7 @@ class Client(models.Model):
         PAUSED = "paused", "Paused"
         FORMER = "former", "Former"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[single_line])
     calendar = models.ForeignKey(
         BusinessCalendar,
         on_delete=models.PROTECT,
@@ -148,7 +150,7 @@ class Contact(models.Model):
         EXECUTIVE = "executive", "Executive"
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
     email = models.EmailField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
     role = models.CharField(max_length=100, blank=True, help_text="Job title, e.g. CTO, Product owner.")
@@ -158,6 +160,9 @@ class Contact(models.Model):
         default=True, help_text="Untick to revoke every portal link this contact holds."
     )
     portal_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Signing out of the portal moves it on, ending every portal session issued before (each
+    # session's signed cookie carries the value it was issued under).
+    portal_session_epoch = models.PositiveIntegerField(default=0, editable=False)
     email_bounced_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when mail to this address bounced; cleared when fixed."
     )
@@ -175,6 +180,13 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.name} <{self.email}> ({self.client})"
+
+    def save(self, *args, **kwargs):
+        if not self.portal_access:
+            # However access is taken away (the admin action, the box unticked on a form), what was
+            # issued before it must stay dead when it is given back.
+            self.portal_revoked_at = timezone.now()
+        super().save(*args, **kwargs)
 
 
 class Phase(models.TextChoices):
@@ -211,7 +223,7 @@ class Project(models.Model):
     """
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="projects")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
     scope = models.TextField(help_text="The agreed scope, in plain words the client signed off.")
     phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.DISCOVERY)
     owner = models.ForeignKey(

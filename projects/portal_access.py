@@ -1,7 +1,8 @@
 """Who may open a client's portal: tokens naming a contact, signed and time-stamped with Django's
 own signing (contacts are not auth users, so a user-based link library does not fit) — the personal
 link in every update email, the portal's cookie and the calendar feed. A token opens nothing once
-expired, tampered with, or issued before the contact's access was revoked."""
+expired, tampered with, or issued before the contact's access was revoked; a cookie, nothing once
+the contact has signed out."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,7 +45,7 @@ def contact_for_link(token):
     except (signing.BadSignature, AttributeError):
         raise LinkRefused from None
     max_age = SINGLE_USE_AGE if once else dt.timedelta(days=settings.PORTAL_LINK_DAYS)
-    contact = _contact(token, salt=LINK_SALT, max_age=max_age)
+    contact, _ = _opened(token, salt=LINK_SALT, max_age=max_age)
     if once:
         try:
             with transaction.atomic():
@@ -54,17 +56,29 @@ def contact_for_link(token):
 
 
 def session_value(contact):
-    return signing.dumps({"contact": contact.pk, "issued": timezone.now().timestamp()}, salt=COOKIE_SALT)
+    return signing.dumps(
+        {"contact": contact.pk, "issued": timezone.now().timestamp(), "epoch": contact.portal_session_epoch},
+        salt=COOKIE_SALT,
+    )
 
 
 def contact_for_session(value):
+    """The contact a portal cookie belongs to; None once it expired, was revoked or signed out."""
     try:
-        return _contact(value or "", salt=COOKIE_SALT, max_age=SESSION_AGE)
+        contact, payload = _opened(value or "", salt=COOKIE_SALT, max_age=SESSION_AGE)
     except LinkRefused:
         return None
+    return contact if payload.get("epoch") == contact.portal_session_epoch else None
 
 
-def _contact(value, *, salt, max_age):
+def end_sessions(contact):
+    """Sign out: every portal session of this contact ends, on this device and any other a copy of
+    the cookie went to. Their links still open a new one."""
+    Contact.objects.filter(pk=contact.pk).update(portal_session_epoch=F("portal_session_epoch") + 1)
+
+
+def _opened(value, *, salt, max_age):
+    """The contact a signed value opens the portal for, and what else it carries."""
     try:
         payload = signing.loads(value, salt=salt, max_age=max_age)
         contact_id, issued = payload["contact"], dt.datetime.fromtimestamp(payload["issued"], tz=dt.UTC)
@@ -73,7 +87,7 @@ def _contact(value, *, salt, max_age):
     contact = Contact.objects.select_related("client").filter(pk=contact_id, portal_access=True).first()
     if contact is None or (contact.portal_revoked_at and issued <= contact.portal_revoked_at):
         raise LinkRefused  # revoking kills every link and session issued before it
-    return contact
+    return contact, payload
 
 
 def portal_url(contact, *, now=None, single_use=False):
@@ -94,4 +108,5 @@ def calendar_token(contact, *, now=None):
 
 
 def contact_for_calendar(token):
-    return _contact(token, salt=CALENDAR_SALT, max_age=None)
+    contact, _ = _opened(token, salt=CALENDAR_SALT, max_age=None)
+    return contact

@@ -42,6 +42,12 @@ def anymail_test_backend(settings):
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def stored_files_in_a_temporary_folder(settings, tmp_path):
+    """Files a test stores (attachments of client mail) go to its own folder, not var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def celery_runs_tasks_inline():
     """Tasks run in the test's process; the end-to-end test starts a real worker instead."""

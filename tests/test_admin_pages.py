@@ -37,3 +37,20 @@ def test_every_project_change_page_renders_with_its_plan_inline(admin_client, se
         page = admin_client.get(reverse("admin:projects_project_change", args=[project.pk]))
         assert page.status_code == 200
         assert "Channel rules" in page.content.decode()
+
+
+def sign_in_for_admin(client, username, password):
+    return client.post(
+        reverse("login"), {"username": username, "password": password, "next": "/admin/"}, follow=True
+    )
+
+
+def test_the_demo_admin_enters_admin_and_the_demo_lead_is_sent_to_the_dashboard(client, seeded):
+    admitted = sign_in_for_admin(client, "admin", "admin-demo-2026")
+    assert admitted.redirect_chain == [("/admin/", 302)]
+    assert admitted.status_code == 200
+    assert "Organisation settings and records" in admitted.content.decode()
+    refused = sign_in_for_admin(client, "lena", "lead-demo-2026")
+    assert refused.redirect_chain == [("/admin/", 302)]
+    assert refused.status_code == 403
+    assert f'href="{reverse("dashboard:portfolio")}"' in refused.content.decode()

@@ -35,6 +35,7 @@ def test_deploy_checks_pass_with_debug_off_and_production_settings():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "portal.example.com",
         "ANYMAIL_WEBHOOK_SECRET": "postmark:" + secrets.token_urlsafe(20),
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -53,6 +54,7 @@ def test_deploy_check_fails_when_webhooks_have_no_secret():
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "portal.example.com",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],

@@ -49,7 +49,7 @@ def test_every_kind_of_entry_is_found_by_its_words(org_defaults, lead, project):
     Commitment.objects.filter(pk=late.pk).update(recovery_plan="Stripe webhooks first, then the export")
     raise_escalation(
         project,
-        category="technical",
+        category="technical_failure",
         severity="moderate",
         title="Checkout failing",
         description="Customers cannot pay.",

@@ -25,7 +25,7 @@ SECRET = "anymail:s3cret-webhook"
 
 @pytest.fixture
 def sent_message(settings):
-    settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}
+    settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET, "POSTMARK_SERVER_TOKEN": "server-token"}
     project = make_project()
     project.contacts.set(
         [ContactFactory(client=project.client, email="jack@hf.example", kind=Contact.Kind.TECHNICAL)]

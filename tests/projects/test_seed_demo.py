@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Min
+from django.urls import reverse
 
 from comms.models import Deadline, Message, Update
 from dashboard.portfolio import weekly_team_figures
@@ -54,8 +55,9 @@ def test_seed_demo_run_twice_leaves_the_same_counts(printed):
 def test_seed_demo_prints_the_logins_and_a_client_portal_link_that_work(printed, client):
     assert "admin / admin-demo-2026" in printed
     assert "lena / lead-demo-2026" in printed
-    assert client.login(username="admin", password="admin-demo-2026")
-    assert client.login(username="lena", password="lead-demo-2026")
+    for username, password in [("admin", "admin-demo-2026"), ("lena", "lead-demo-2026")]:
+        signed_in = client.post(reverse("login"), {"username": username, "password": password})
+        assert signed_in.status_code == 302, username
     link = re.search(r"client portal, as Mia Thompson of Harbour & Finch: (http://\S+)", printed).group(1)
     assert link.startswith("http://127.0.0.1:8000/portal/link/")
     page = client.get(link.removeprefix("http://127.0.0.1:8000"), follow=True)

@@ -28,7 +28,8 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(entries, indent=2, ensure_ascii=False))
         else:
-            writer = csv.DictWriter(self.stdout, fieldnames=FIELDS)
+            # A flat table: a message's attachments and new-person flag are in the JSON only.
+            writer = csv.DictWriter(self.stdout, fieldnames=FIELDS, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(entries)
 

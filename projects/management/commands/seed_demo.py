@@ -19,7 +19,6 @@ from datetime import time, timedelta
 from anymail.backends import test as simulated
 from celery import current_app
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -616,7 +615,6 @@ class Command(BaseCommand):
         lead, created = User.objects.get_or_create(
             username=LEAD_LOGIN[0],
             defaults={
-                "is_staff": True,
                 "email": "lena@agency.example",
                 "first_name": "Lena",
                 "last_name": "Fischer",
@@ -625,9 +623,6 @@ class Command(BaseCommand):
         if created:
             lead.set_password(LEAD_LOGIN[1])
             lead.save()
-            lead.user_permissions.set(
-                Permission.objects.filter(content_type__app_label__in=["projects", "comms", "escalations"])
-            )
         users[lead.username] = lead
         for username, first, last in TEAM:
             users[username], _ = User.objects.get_or_create(
