@@ -206,7 +206,7 @@ def test_postgres_keeps_the_vector_current_on_any_write(org_defaults, lead, proj
     mail = client_mail(project, "Hello", "Nothing special")
     Message.objects.filter(pk=mail.pk).update(subject="Penetration test results")
     escalation = raise_escalation(
-        project, category="security", severity="minor", title="Pen test", description="x", now=NOW
+        project, category="technical_failure", severity="minor", title="Pen test", description="x", now=NOW
     )
     Escalation.objects.filter(pk=escalation.pk).update(post_mortem_why="expired certificate")
 
