@@ -1,13 +1,28 @@
-"""Admin for the org's default channel rules and cadence (per-project rows are inline on a project)."""
+"""Admin for the org's default channel rules and cadence (per-project rows are inline on a project),
+and the record of mail, with the delivery problems an admin retries from there."""
 
+from zoneinfo import ZoneInfo
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from projects.models import BusinessCalendar
+
 from .autopilot import DraftSuperseded, NoRecipients, send_update
 from .inbound import assign_inbound
 from .models import CadencePolicy, ChannelRule, Deadline, MalformedWebhook, Message, Update
+from .outbox import resend_failed_since
+
+# A failed mail failed on its last attempt; a row that never had one, when it was written. The
+# same instant `resend_failed_since` reads, so the list and the retry agree on "since".
+FAILED_AT = Coalesce("last_attempt_at", "created_at")
 
 
 class DefaultOrProjectFilter(admin.SimpleListFilter):
@@ -137,6 +152,62 @@ class UnmatchedInboxFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DeliveryProblemsFilter(admin.SimpleListFilter):
+    """Mail we sent that failed for good, to a client or to the team, the latest failure first:
+    mail to the team has no owner to be told, so this list is where it is seen."""
+
+    title = "delivery"
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [("problems", "Delivery problems")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "problems":
+            return queryset.filter(direction=Message.Direction.OUT, state=Message.State.FAILED)
+        return queryset
+
+    @classmethod
+    def shown(cls, request):
+        return request.GET.get(cls.parameter_name) == "problems"
+
+
+class TeamTimeField(forms.SplitDateTimeField):
+    """A date and time typed and shown in the team's zone, whatever zone the request runs in."""
+
+    widget = AdminSplitDateTime
+
+    def __init__(self, *, zone, **kwargs):
+        super().__init__(**kwargs)
+        self.zone = zone
+
+    def compress(self, data_list):
+        with timezone.override(self.zone):
+            return super().compress(data_list)
+
+
+class RetryFailedSinceForm(forms.Form):
+    def __init__(self, *args, zone, now, since=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now, self.zone = now, zone
+        self.fields["since"] = TeamTimeField(
+            zone=zone,
+            label=f"Failed since ({zone.key} time)",
+            help_text="Every mail that failed from then on is queued again. Mail the provider in fact "
+            "delivered is found there first and not sent twice.",
+            initial=since and timezone.localtime(since, zone).replace(tzinfo=None),
+        )
+
+    def clean_since(self):
+        since = self.cleaned_data["since"]
+        if since > self.now:
+            raise forms.ValidationError(
+                f"That time is still to come (it is {timezone.localtime(self.now, self.zone):%d %b %H:%M} "
+                f"in {self.zone.key}): give the time the failures began."
+            )
+        return since
+
+
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
     """The record of mail in and out. Only unmatched inbound mail can be edited: an admin assigns
@@ -153,7 +224,16 @@ class MessageAdmin(admin.ModelAdmin):
         "lease_expiries",
         "created_at",
     ]
-    list_filter = [UnmatchedInboxFilter, "direction", "state", "kind"]
+    delivery_problem_display = [
+        "subject",
+        "mail_to",
+        "to_email",
+        "project",
+        "error",
+        "attempts",
+        "failed_at",
+    ]
+    list_filter = [DeliveryProblemsFilter, UnmatchedInboxFilter, "direction", "state", "kind"]
     search_fields = ["subject", "body_text", "to_email", "from_email", "provider_message_id", "project__name"]
     list_select_related = ["project__client"]
     date_hierarchy = "created_at"
@@ -177,7 +257,10 @@ class MessageAdmin(admin.ModelAdmin):
         "state",
         "send_after",
         "attempts",
+        "last_attempt_at",
         "lease_expiries",
+        "check_provider_first",
+        "blind_resends",
         "provider_message_id",
         "error",
         "created_at",
@@ -186,9 +269,65 @@ class MessageAdmin(admin.ModelAdmin):
     ]
     exclude = ["body_html"]
     autocomplete_fields = ["project"]
+    actions = ["retry_failed_since"]
 
     def has_add_permission(self, request):
         return False
+
+    def get_list_display(self, request):
+        return self.delivery_problem_display if DeliveryProblemsFilter.shown(request) else self.list_display
+
+    def get_ordering(self, request):
+        return [FAILED_AT.desc()] if DeliveryProblemsFilter.shown(request) else super().get_ordering(request)
+
+    @admin.display(description="Failed at", ordering=FAILED_AT)
+    def failed_at(self, message):
+        return message.last_attempt_at or message.created_at
+
+    @admin.display(description="Mail to")
+    def mail_to(self, message):
+        if message.user_id:
+            return "Team mail"
+        return "Client mail" if message.direction == Message.Direction.OUT else ""
+
+    @admin.action(description="Retry everything failed since…")
+    def retry_failed_since(self, request, queryset):
+        """Asks for the time first (the earliest failure selected, to start from); the selection
+        only suggests it, as a provider outage leaves more failures than one page shows."""
+        now = timezone.now()
+        zone = ZoneInfo(BusinessCalendar.team_default().time_zone)
+        earliest = (
+            queryset.filter(direction=Message.Direction.OUT, state=Message.State.FAILED)
+            .annotate(failed_at=FAILED_AT)
+            .order_by("failed_at")
+            .values_list("failed_at", flat=True)
+            .first()
+        )
+        form = RetryFailedSinceForm(
+            request.POST if "apply" in request.POST else None, zone=zone, now=now, since=earliest
+        )
+        if form.is_valid():
+            requeued = resend_failed_since(form.cleaned_data["since"], now=now)
+            self.message_user(
+                request,
+                f"{requeued} failed mail{'' if requeued == 1 else 's'} queued again.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/comms/message/retry_failed_since.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Retry everything failed since…",
+                "opts": self.model._meta,
+                "form": form,
+                "media": self.media + form.media,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+            },
+        )
 
     @admin.display(description="Attachments")
     def files(self, message):

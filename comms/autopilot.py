@@ -339,17 +339,29 @@ def send_updates(updates, *, by, now, clocks, org=None):
     org = org or OrgPlan()
     messages = []
     for update in updates:
-        client = clocks.client(update.project)
-        fresh = composed_again(update, update.project, org, today=client.local_date(now))
-        if fresh is not None:
-            update.subject, update.technical_body, update.executive_body = (
-                fresh.subject,
-                fresh.technical,
-                fresh.executive,
-            )
-            update.status_line, update.rag = fresh.status_line, fresh.rag
-        messages.extend(client_messages(update, update.project, now=now, clock=client))
-        update.state, update.sent_at, update.sent_by = Update.State.SENT, now, by
+        messages.extend(ready_to_send(update, by=by, now=now, clocks=clocks, org=org))
+    return record_sent(updates, messages, now=now)
+
+
+def ready_to_send(update, *, by, now, clocks, org):
+    """One draft made ready in memory (composed again if nobody edited it, marked sent) and its
+    outbox rows; nothing is written, so a caller sending many can set aside one that fails."""
+    client = clocks.client(update.project)
+    fresh = composed_again(update, update.project, org, today=client.local_date(now))
+    if fresh is not None:
+        update.subject, update.technical_body, update.executive_body = (
+            fresh.subject,
+            fresh.technical,
+            fresh.executive,
+        )
+        update.status_line, update.rag = fresh.status_line, fresh.rag
+    messages = client_messages(update, update.project, now=now, clock=client)
+    update.state, update.sent_at, update.sent_by = Update.State.SENT, now, by
+    return messages
+
+
+def record_sent(updates, messages, *, now):
+    """Write what `ready_to_send` made ready, for any number of drafts in a fixed number of queries."""
     Update.objects.bulk_update(
         updates,
         ["state", "sent_at", "sent_by", "subject", "technical_body", "executive_body", "status_line", "rag"],

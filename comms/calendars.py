@@ -18,10 +18,22 @@ def clock_of(calendar):
     )
 
 
+class UnusableCalendar(ValueError):
+    """A stored calendar no clock can be built from: written past the form's check (a direct write,
+    an import) or left behind by a `holidays` upgrade that renamed a region."""
+
+    def __init__(self, calendar, reason):
+        super().__init__(
+            f"The business calendar “{calendar.name}” cannot be used ({reason}); "
+            "an admin can correct it in admin → Business calendars."
+        )
+
+
 class Clocks:
     def __init__(self):
         self._team_default = None
         self._by_calendar = {}
+        self._unusable = {}
 
     def team(self, project):
         calendar = project.team_calendar if project.team_calendar_id else self.team_default_calendar()
@@ -38,7 +50,19 @@ class Clocks:
             self._team_default = BusinessCalendar.team_default()
         return self._team_default
 
+    def of_project(self, project):
+        """Both clocks a project's deadlines are measured on; raises `UnusableCalendar` if either
+        calendar is, before anything is done on the project."""
+        return self.team(project), self.client(project)
+
     def _clock(self, calendar):
+        if calendar.pk in self._unusable:
+            raise UnusableCalendar(calendar, self._unusable[calendar.pk])
         if calendar.pk not in self._by_calendar:
-            self._by_calendar[calendar.pk] = clock_of(calendar)
+            try:
+                self._by_calendar[calendar.pk] = clock_of(calendar)
+            except ValueError as error:
+                # Kept, so each deadline on this calendar learns why without building it again.
+                self._unusable[calendar.pk] = error
+                raise UnusableCalendar(calendar, error) from None
         return self._by_calendar[calendar.pk]

@@ -406,7 +406,30 @@ class Message(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_expiries = models.PositiveSmallIntegerField(
-        default=0, help_text="Sends whose outcome was never recorded: each may have reached the client twice."
+        default=0,
+        help_text="Times a sender stopped mid-send and its lease ran out before the outcome was recorded.",
+    )
+    # Kept by the outbox alone (not in forms); database defaults too, for rows written by raw SQL
+    # (bench/search.py).
+    check_provider_first = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="The last attempt's outcome is unknown: ask the provider before sending again.",
+    )
+    blind_resends = models.PositiveSmallIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="Sends repeated while the last one's outcome was unknown and the provider could not be "
+        "asked: each may have reached the recipient twice.",
+    )
+    last_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the last attempt to send began: the provider's search is trusted to show it only "
+        "some minutes later.",
     )
     provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
     recipients = models.TextField(

@@ -1,9 +1,11 @@
 """The outbox: outbound Message rows are the source of truth; a sender claims one with a lease,
 sends it through Anymail and records the provider's answer.
 
-Delivery is at least once. The one window for a duplicate is a sender that dies after the provider
-accepted a message and before its id was recorded: its lease runs out, another sender sends again,
-and the row's `lease_expiries` counts it, so the window is measured rather than hidden.
+A send whose outcome is unknown (the sender stopped and its lease ran out, the answer timed out,
+the connection was reset after the request went out) is not repeated blindly: the provider is
+asked first (`comms/providers.py`), and a message it has is marked sent. With a provider that
+cannot be asked, the message is sent again and the row's `blind_resends` counts it, so the one
+window left for a duplicate is measured rather than hidden.
 """
 
 from __future__ import annotations
@@ -15,21 +17,26 @@ import random
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from celery import current_app
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import BooleanField, Case, DateTimeField, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from comms import providers
 from comms.models import Deadline, Message
 from projects.header_text import fold_to_line
 
 logger = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=2)  # far longer than one provider call with its timeout
+LEASE = settings.OUTBOX_LEASE  # 2 minutes: far longer than one provider call with its timeout
 MAX_ATTEMPTS = 8
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=1)
 PROVIDER_REJECTED = {"rejected", "invalid", "failed"}
+RECIPIENT_REFUSED = {"rejected", "invalid"}
+DELIVERY_PROBLEM = "delivery_problem"  # the kind of the admins' notice that team mail failed
 # Woken by its registered name: the task module stands on this one, so this one does not import it.
 SEND_TASK = "comms.tasks.send_message"
 
@@ -124,19 +131,31 @@ def wake_senders(message_ids):
 
 def claim(message_id, *, now):
     """Take a message for sending, or None if it is settled, not yet due, or leased to another
-    sender. A claim on a row whose lease ran out is counted as a possible duplicate."""
+    sender. A claim on a row whose lease ran out is counted, and since that sender may have reached
+    the provider before it stopped, the provider is to be asked before the row is sent again."""
+    lease_ran_out = Q(state=Message.State.SENDING)
     claimed = Message.objects.filter(
         pk=message_id, state__in=Message.PENDING_STATES, send_after__lte=now
     ).update(
-        lease_expiries=F("lease_expiries")
-        + Case(When(state=Message.State.SENDING, then=Value(1)), default=Value(0)),
+        lease_expiries=F("lease_expiries") + Case(When(lease_ran_out, then=Value(1)), default=Value(0)),
+        check_provider_first=Case(
+            When(lease_ran_out, then=Value(True)),
+            default=F("check_provider_first"),
+            output_field=BooleanField(),
+        ),
+        # An attempt in doubt keeps its start: the provider's search is trusted from some time after it.
+        last_attempt_at=Case(
+            When(lease_ran_out | Q(check_provider_first=True), then=F("last_attempt_at")),
+            default=Value(now),
+            output_field=DateTimeField(),
+        ),
         state=Message.State.SENDING,
         send_after=now + LEASE,
         attempts=F("attempts") + 1,
     )
     if not claimed:
         return None
-    return Message.objects.select_related("project__owner", "contact").get(pk=message_id)
+    return Message.objects.select_related("project__owner", "contact", "user").get(pk=message_id)
 
 
 def as_email(message):
@@ -154,39 +173,125 @@ def as_email(message):
         email.attach_alternative(message.body_html, "text/html")
     email.tags = [message.kind]
     email.metadata = {"message_id": str(message.pk), "project_id": str(message.project_id or "")}
+    provider = providers.current()
+    if provider is not None:
+        provider.prepare(email, message)
     return email
 
 
 def deliver(message_id, *, now=None):
-    """Send one queued message; returns what happened: sent, retry, failed or skipped."""
+    """Send one queued message; returns what happened: sent, retry, waiting, failed or skipped."""
     now = now or timezone.now()
     message = claim(message_id, now=now)
     if message is None:
         return "skipped"
+    provider = providers.current()
+    if message.check_provider_first and provider is not None:
+        settled = reconcile(message, provider, now=now)
+        if settled:
+            return settled
+    if message.attempts > MAX_ATTEMPTS:
+        # Only senders that stopped mid-send take a row past the limit; retry() stops the rest.
+        last = f" Last error: {message.error}" if message.error else ""
+        return fail(
+            message,
+            f"Gave up after {MAX_ATTEMPTS} attempts; the outcome of the last one is unknown.{last}",
+            now=now,
+        )
+    if message.check_provider_first:
+        send_again(message, blind=provider is None, now=now)
+    return send(message, provider, now=now)
+
+
+def reconcile(message, provider, *, now):
+    """Before a send whose outcome is unknown is repeated, ask the provider whether it has the
+    message. Returns what happened, or None when the message is to be sent. An answer uses no
+    attempt; a provider that cannot be asked is retried like a failed send."""
+    try:
+        provider_id = provider.find(message)
+    except providers.SearchFailed as error:
+        return retry(message, f"Could not ask {provider.name} whether it has the message: {error}", now=now)
+    mine = Message.objects.filter(pk=message.pk, state=Message.State.SENDING, attempts=message.attempts)
+    if provider_id:
+        mine.update(
+            state=Message.State.SENT,
+            provider_message_id=provider_id,
+            sent_at=message.last_attempt_at or now,
+            send_after=None,
+            error="",
+            check_provider_first=False,
+            attempts=F("attempts") - 1,
+        )
+        logger.info(
+            "Message %s: %s already had it (%s); not sent again.", message.pk, provider.name, provider_id
+        )
+        return "sent"
+    trusted_from = (message.last_attempt_at or message.created_at) + provider.search_delay
+    if now < trusted_from:
+        mine.update(
+            state=Message.State.QUEUED,
+            send_after=trusted_from,
+            attempts=F("attempts") - 1,
+            error=f"{provider.name} does not show the last attempt yet; asking again before sending again.",
+        )
+        return "waiting"
+    return None
+
+
+def send_again(message, *, blind, now):
+    """A new attempt after one whose outcome is unknown. A provider that cannot be asked gets the
+    message again, and the row counts it: that resend may have reached the recipient twice."""
+    Message.objects.filter(pk=message.pk, state=Message.State.SENDING, attempts=message.attempts).update(
+        check_provider_first=False,
+        last_attempt_at=now,
+        blind_resends=F("blind_resends") + (1 if blind else 0),
+    )
+    message.check_provider_first, message.last_attempt_at = False, now
+
+
+def send(message, provider, *, now):
     try:
         email = as_email(message)
         email.send()
     except AnymailRecipientsRefused as error:
-        return fail(message, f"The provider refused the recipient: {error}", now=now)
+        return fail(message, f"The provider refused the recipient: {error}", now=now, recipient_refused=True)
     except AnymailAPIError as error:
-        status = getattr(error, "status_code", None)
+        status = error.status_code
         if status is not None and 400 <= status < 500 and status != 429:
-            return fail(message, f"The provider rejected the message ({status}): {error}", now=now)
-        return retry(message, f"Provider error{f' {status}' if status else ''}: {error}", now=now)
+            reason = f"The provider rejected the message ({status}): {error}"
+            return fail(message, reason, now=now, recipient_refused=providers.refuses_recipient(error))
+        return retry(
+            message,
+            f"Provider error{f' {status}' if status else ''}: {error}",
+            now=now,
+            outcome_unknown=providers.may_have_reached(error),
+            provider=provider,
+        )
     except OSError as error:
-        return retry(message, f"Network error: {error}", now=now)
+        return retry(
+            message,
+            f"Network error: {error}",
+            now=now,
+            outcome_unknown=providers.may_have_reached(error),
+            provider=provider,
+        )
     except ValueError as error:
         # Django's BadHeaderError, Anymail's invalid address or unsupported feature: the message
         # itself cannot be sent, and sending it again will not change that.
         return fail(message, f"The message cannot be sent as it is: {error}", now=now)
     except Exception as error:
         logger.exception("Message %s: the mail backend raised an unexpected error.", message.pk)
-        return retry(message, f"{type(error).__name__}: {error}", now=now)
+        return retry(
+            message, f"{type(error).__name__}: {error}", now=now, outcome_unknown=True, provider=provider
+        )
     # Django's own backends (SMTP, say) send without Anymail's answer: sent, with no provider id.
     status = getattr(email, "anymail_status", None)
     if status and status.status and status.status <= PROVIDER_REJECTED:
         return fail(
-            message, f"The provider did not accept the message ({', '.join(sorted(status.status))}).", now=now
+            message,
+            f"The provider did not accept the message ({', '.join(sorted(status.status))}).",
+            now=now,
+            recipient_refused=status.status <= RECIPIENT_REFUSED,
         )
     Message.objects.filter(pk=message.pk, state=Message.State.SENDING, attempts=message.attempts).update(
         state=Message.State.SENT,
@@ -204,33 +309,147 @@ def retry_delay(attempts):
     return delay * random.uniform(0.5, 1.5)
 
 
-def retry(message, reason, *, now):
-    if message.attempts >= MAX_ATTEMPTS:
-        return fail(message, f"Gave up after {message.attempts} attempts. Last error: {reason}", now=now)
+def retry(message, reason, *, now, outcome_unknown=False, provider=None):
+    """Try again later. A send that may have reached the provider is marked to be looked up first;
+    at the limit it is still looked up (if the provider can be asked) before it is called failed."""
+    look_up_at_limit = outcome_unknown and provider is not None
+    if message.attempts >= MAX_ATTEMPTS and not look_up_at_limit:
+        return fail(
+            message,
+            f"Gave up after {min(message.attempts, MAX_ATTEMPTS)} attempts. Last error: {reason}",
+            now=now,
+        )
     Message.objects.filter(pk=message.pk, state=Message.State.SENDING, attempts=message.attempts).update(
-        state=Message.State.QUEUED, send_after=now + retry_delay(message.attempts), error=reason
+        state=Message.State.QUEUED,
+        send_after=now + retry_delay(min(message.attempts, MAX_ATTEMPTS)),
+        error=reason,
+        check_provider_first=message.check_provider_first or outcome_unknown,
     )
     logger.warning("Message %s will be retried: %s", message.pk, reason)
     return "retry"
 
 
 @transaction.atomic
-def fail(message, reason, *, now):
-    """A permanent failure: kept on the row for the record and shown to the owner."""
-    Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
-        state=Message.State.FAILED, send_after=None, error=reason
+def fail(message, reason, *, now, recipient_refused=False):
+    """A permanent failure, kept on the row for the record. A client's mail is told to the project's
+    owner (a recipient refused for good flags the contact as a bounce does); a team member's mail is
+    told to the admins."""
+    failed = Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+        state=Message.State.FAILED,
+        send_after=None,
+        error=reason,
+        attempts=min(message.attempts, MAX_ATTEMPTS),
+        check_provider_first=False,
     )
+    if not failed:
+        return "skipped"  # another sender settled it after this one's lease ran out
     logger.error("Message %s failed: %s", message.pk, reason)
-    if message.project and message.user_id is None:
+    message.error = reason
+    if recipient_refused and message.contact:
+        flag_bounced_contact(message, now)
+    elif message.user_id is not None:
+        queue_messages(not_yet_queued(admins_told(message, reason, now=now)))
+    elif message.project:
         queue_messages(
-            [
-                owner_alert(
-                    message.project,
-                    subject=f"Not delivered: {fold_to_line(message.subject)}",
-                    body=f"Mail to {message.to_email} could not be sent.\n{reason}\n\nCheck the address and send again.",
-                    key=f"failed:{message.pk}",
-                    now=now,
-                )
-            ]
+            not_yet_queued(
+                [
+                    owner_alert(
+                        message.project,
+                        subject=f"Not delivered: {fold_to_line(message.subject)}",
+                        body=f"Mail to {message.to_email} could not be sent.\n{reason}\n\n"
+                        "Check the address and send again.",
+                        key=f"failed:{message.pk}",
+                        now=now,
+                    )
+                ]
+            )
         )
     return "failed"
+
+
+def flag_bounced_contact(message, when):
+    """The contact's address bounced or was refused for good: flagged, so no more mail goes to it
+    until it is fixed, and the owner is told."""
+    message.contact.email_bounced_at = when
+    message.contact.save(update_fields=["email_bounced_at"])
+    if message.project:
+        queue_messages(
+            not_yet_queued(
+                [
+                    owner_alert(
+                        message.project,
+                        subject=f"Bounced: mail to {message.contact.name}",
+                        body=f"“{message.subject}” to {message.to_email} bounced ({message.error}). "
+                        "The contact is flagged and gets no more mail until the address is fixed.",
+                        key=f"bounce:{message.pk}",
+                        now=when,
+                    )
+                ]
+            )
+        )
+
+
+def admins_told(message, reason, *, now):
+    """Notices to the admins that mail to a team member failed. A notice that fails in turn tells
+    nobody again, and nobody is told at the very address that failed."""
+    if message.kind == DELIVERY_PROBLEM:
+        return []
+    person = message.user.get_full_name() or message.user.get_username()
+    admins = (
+        get_user_model()
+        .objects.filter(is_superuser=True, is_active=True)
+        .exclude(email="")
+        .exclude(email__iexact=message.to_email)
+    )
+    return [
+        team_notice(
+            message.project,
+            admin,
+            kind=DELIVERY_PROBLEM,
+            subject=f"Not delivered to {person}: {fold_to_line(message.subject)}",
+            body=f"Mail to {person} ({message.to_email}) could not be sent.\n{reason}\n\n"
+            "Check their address; the message stays in the admin's list of failed mail.",
+            key=f"team-failed:{message.pk}:{admin.pk}",
+            now=now,
+        )
+        for admin in admins
+    ]
+
+
+def not_yet_queued(notices):
+    """Leave out notices already written under their key: a problem that comes back after it was
+    cleared, or a message failing again after an admin's retry, is not told twice, and a repeated
+    key does not undo the transaction that queues them."""
+    notices = [notice for notice in notices if notice is not None]
+    if not notices:
+        return []
+    written = set(
+        Message.objects.filter(dedupe_key__in=[notice.dedupe_key for notice in notices]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    return [notice for notice in notices if notice.dedupe_key not in written]
+
+
+# --- After an outage ----------------------------------------------------------------------------
+
+
+def resend_failed_since(since, *, now):
+    """Queue again every outbound message that failed here (the provider never reported taking it)
+    since `since`, with its attempts renewed. Each is looked up at the provider before it is sent,
+    so one the provider in fact has is marked sent, not sent twice. Mail to a contact flagged as
+    bounced stays failed. Returns how many were queued."""
+    failed = (
+        Message.objects.filter(
+            direction=Message.Direction.OUT, state=Message.State.FAILED, provider_message_id=""
+        )
+        .annotate(failed_at=Coalesce("last_attempt_at", "created_at"))
+        .filter(failed_at__gte=since)
+        .exclude(contact__email_bounced_at__isnull=False)
+    )
+    ids = list(failed.values_list("pk", flat=True))
+    queued = Message.objects.filter(pk__in=ids, state=Message.State.FAILED).update(
+        state=Message.State.QUEUED, send_after=now, attempts=0, check_provider_first=True, error=""
+    )
+    transaction.on_commit(lambda: wake_senders(ids))
+    return queued

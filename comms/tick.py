@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections import Counter
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from comms import drafts, obligations
@@ -22,13 +24,14 @@ from comms.autopilot import (
     delivery_final_week,
     next_update_owed,
     plan_draft,
+    ready_to_send,
+    record_sent,
     save_drafts,
-    send_updates,
 )
-from comms.calendars import Clocks
+from comms.calendars import Clocks, UnusableCalendar
 from comms.clock import ONE_DAY, to_utc
 from comms.models import Deadline, Message, Update
-from comms.outbox import owner_alert, queue_messages, team_notice, wake_senders
+from comms.outbox import not_yet_queued, owner_alert, queue_messages, team_notice, wake_senders
 from comms.record import OrgPlan, person_name, project_record, projects_for_drafting
 from escalations.models import Category, Escalation, Severity
 from escalations.services import acknowledge_overdue, raise_escalation, resolve_overdue
@@ -37,7 +40,12 @@ from projects.models import Commitment, Phase, Project
 
 BATCH = 200
 PROBLEM_RETRY = dt.timedelta(hours=1)
+# A draft owed while its release is due is going out now, in this pass or another; whether it did is
+# seen this long after, and only a release that failed makes it overdue.
+RELEASE_RECHECK = dt.timedelta(minutes=5)
 SWEEP_LIMIT = 1000
+
+logger = logging.getLogger(__name__)
 
 
 class Problem(Exception):
@@ -62,8 +70,10 @@ def run_tick(now=None):
             if not due:
                 break
             org = org or OrgPlan()
-            TickPass(due, now=now, clocks=clocks, org=org, summary=summary).run()
-        if len(due) < BATCH:
+            batch = TickPass(due, now=now, clocks=clocks, org=org, summary=summary)
+            batch.run()
+        # A batch whose drafts were all being sent by other passes is theirs to finish.
+        if len(due) < BATCH or not batch.due:
             break
     return summary
 
@@ -83,15 +93,46 @@ def sweep(now):
     return len(ready)
 
 
+def releases_due(update_ids, now):
+    """Of these drafts, those whose release is due and has not failed: each is going out now."""
+    if not update_ids:
+        return set()
+    return set(
+        Deadline.objects.filter(
+            kind=Deadline.Kind.DRAFT_RELEASE,
+            is_active=True,
+            due_at__lte=now,
+            problem="",
+            update_id__in=update_ids,
+        ).values_list("update_id", flat=True)
+    )
+
+
+def digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 class TickPass:
     """Acts on one locked batch of due deadlines and writes the results in bulk."""
 
     def __init__(self, due, *, now, clocks, org, summary):
-        self.due, self.now, self.clocks, self.org, self.summary = due, now, clocks, org, summary
-        self.drafts, self.to_send, self.notices = [], [], []
+        self.now, self.clocks, self.org, self.summary = now, clocks, org, summary
+        self.drafts, self.to_send, self.outgoing, self.notices = [], [], [], []
         self.changed_updates, self.changed_projects = {}, {}
+        self.new_problems, self.problem_notices = [], []
         update_ids = {d.update_id for d in due if d.update_id}
-        self.updates = {u.pk: u for u in Update.objects.filter(pk__in=update_ids).select_related("decision")}
+        # Read before the drafts: a release another pass commits in between then shows as sent.
+        self.releasing = releases_due({d.update_id for d in due if d.kind == Deadline.Kind.SEND_BY}, now)
+        # A draft another pass (or its owner) is sending right now is locked: its deadlines wait for
+        # the next pass rather than judge it half-sent, and nobody waits on a lock held in reverse.
+        self.updates = {
+            u.pk: u
+            for u in Update.objects.filter(pk__in=update_ids)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("decision")
+        }
+        self.due = [d for d in due if not d.update_id or d.update_id in self.updates]
+        self.summary["left to the pass sending their draft"] += len(due) - len(self.due)
         project_ids = {d.project_id for d in due if d.project_id} | {
             u.project_id for u in self.updates.values()
         }
@@ -124,23 +165,40 @@ class TickPass:
             Deadline.Kind.ESCALATION_RESOLVE: self.escalation_resolve,
         }
         for deadline in self.due:
-            was_due_at = deadline.due_at
+            was_due_at, told = deadline.due_at, deadline.problem
+            drafted, noticed = len(self.drafts), len(self.notices)
             deadline.occurrence += 1
             deadline.problem = ""
             try:
+                if deadline.project_id:
+                    # A calendar no clock can be built from is found here, once per pass, before
+                    # anything is done on its project: each of the project's deadlines reports it.
+                    self.clocks.of_project(self.project(deadline))
                 handlers[deadline.kind](deadline)
-            except Problem as problem:
-                self.report(deadline, str(problem))
+            except DatabaseError:
+                raise  # the batch's transaction is lost: nothing can be recorded, the next tick retries
+            except Exception as error:
+                # One project's data (a stored draft that no longer reads, say) must not stop the
+                # others. What the failed act drafted or queued goes with it: it is tried again whole.
+                del self.drafts[drafted:], self.notices[noticed:]
+                if isinstance(error, (Problem, UnusableCalendar)):
+                    problem = str(error)
+                else:
+                    logger.exception("%s: deadline %s failed", deadline.get_kind_display(), deadline.pk)
+                    problem = f"Unexpected error: {type(error).__name__}: {error}"
+                self.report(deadline, problem, told=told)
             if deadline.is_active and deadline.due_at == was_due_at:
                 # Each act moves its deadline on or retires it; one that did neither would be
                 # taken again at once, so it waits and says so.
-                self.report(deadline, "The deadline was not moved on; it will be tried again later.")
+                self.report(
+                    deadline, "The deadline was not moved on; it will be tried again later.", told=told
+                )
         # Drafts turned overdue first, so a newer draft of their kind saved below supersedes them.
         Update.objects.bulk_update(self.changed_updates.values(), ["state"])
         save_drafts(self.drafts)
         if self.to_send:
-            send_updates(self.to_send, by=None, now=self.now, clocks=self.clocks, org=self.org)
-        queue_messages(self.notices)
+            record_sent(self.to_send, self.outgoing, now=self.now)
+        queue_messages(self.notices + not_yet_queued(self.problem_notices + self.admin_notices()))
         Project.objects.bulk_update(self.changed_projects.values(), ["client_silence"])
         Deadline.objects.bulk_update(
             self.due, ["due_at", "owed_at", "is_active", "occurrence", "problem", "explanation"]
@@ -180,11 +238,18 @@ class TickPass:
             raise Problem(f"The owner {person_name(project.owner)} has no email address for alerts.")
         self.notices.append(notice)
 
-    def report(self, deadline, problem):
-        """Shown on the deadline in admin and mailed to the owner once per distinct problem."""
+    def report(self, deadline, problem, *, told):
+        """Shown on the deadline (admin, the project page) and tried again later; the owner is
+        mailed once per distinct problem, the admins once each time it is new (`told`: the problem
+        the deadline already showed)."""
         deadline.problem = problem[:300]
+        # A handler may have retired the deadline before it failed; it is not done until it acts.
+        deadline.is_active = True
         deadline.due_at = self.now + PROBLEM_RETRY
         self.summary["problems"] += 1
+        if deadline.problem == told:
+            return
+        self.new_problems.append(deadline)
         if deadline.project_id:
             project = self.projects.get(deadline.project_id)
             notice = project and owner_alert(
@@ -192,11 +257,37 @@ class TickPass:
                 subject=f"Needs your attention: {project}",
                 body=f"The portal could not act on “{deadline.get_kind_display()}”: {problem}",
                 # A digest, not hash(): the same problem seen by two worker processes is one alert.
-                key=f"problem:{deadline.pk}:{hashlib.sha256(problem.encode()).hexdigest()[:12]}",
+                key=f"problem:{deadline.pk}:{digest(problem)}",
                 now=self.now,
             )
             if notice:
-                self.notices.append(notice)
+                self.problem_notices.append(notice)
+
+    def admin_notices(self):
+        """The problems new in this batch, in one mail to each organisation admin: an owner can
+        fix neither a calendar nor their own missing address."""
+        if not self.new_problems:
+            return []
+        lines = [
+            f"- {self.projects.get(deadline.project_id) or person_name(deadline.owner)}, "
+            f"“{deadline.get_kind_display()}”: {deadline.problem}"
+            for deadline in self.new_problems
+        ]
+        body = "The portal could not act on these deadlines; each is tried again every hour and is listed "
+        body += "in admin → Deadlines.\n\n" + "\n".join(lines)
+        subject = f"Needs an admin: {len(self.new_problems)} deadline(s) could not be acted on"
+        return [
+            team_notice(
+                None,
+                admin,
+                kind="deadline_problem",
+                subject=subject,
+                body=body,
+                key=f"problems:{digest(body)}:{admin.pk}",
+                now=self.now,
+            )
+            for admin in get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(email="")
+        ]
 
     def retire(self, deadline):
         deadline.is_active = False
@@ -301,14 +392,20 @@ class TickPass:
             raise Problem(
                 "The project has no client contact who receives updates, so the draft cannot go out."
             )
+        self.outgoing += ready_to_send(update, by=None, now=self.now, clocks=self.clocks, org=self.org)
         self.to_send.append(update)
         self.summary["sent by themselves"] += 1
 
     def send_by(self, deadline):
-        """A draft still unsent when it is owed shows as overdue and the owner is told, once."""
+        """A draft still unsent when it is owed shows as overdue and the owner is told, once; one
+        whose release is due is going out, so it is looked at again shortly instead."""
         update = self.updates[deadline.update_id]
         self.retire(deadline)
         if update.state != Update.State.DRAFT or update in self.to_send:
+            return
+        if update.pk in self.releasing:
+            deadline.is_active, deadline.due_at = True, self.now + RELEASE_RECHECK
+            self.summary["left to the release under way"] += 1
             return
         update.state = Update.State.OVERDUE
         self.changed_updates[update.pk] = update
@@ -377,18 +474,20 @@ class TickPass:
                 internal=True,
                 now=self.now,
                 source_message=message,
+                clocks=self.clocks,
             )
             self.summary["escalations raised"] += 1
 
     def escalation_ack(self, deadline):
         self.retire(deadline)
-        outcome = acknowledge_overdue(Escalation.objects.get(pk=deadline.escalation_id), now=self.now)
-        if outcome == "moved up":
+        escalation = Escalation.objects.get(pk=deadline.escalation_id)
+        if acknowledge_overdue(escalation, now=self.now, clocks=self.clocks) == "moved up":
             self.summary["escalations moved up"] += 1
 
     def escalation_resolve(self, deadline):
         self.retire(deadline)
-        if resolve_overdue(Escalation.objects.get(pk=deadline.escalation_id), now=self.now) != "nothing":
+        escalation = Escalation.objects.get(pk=deadline.escalation_id)
+        if resolve_overdue(escalation, now=self.now, clocks=self.clocks) != "nothing":
             self.summary["escalations past resolve target"] += 1
 
 
@@ -436,4 +535,30 @@ def digest_lines(owner, *, now, end_of_day, clocks):
             created_at__gte=now - dt.timedelta(days=1),
         ).select_related("project__client")
     ]
+    if owner.is_superuser:
+        lines += undelivered_team_mail_lines(owner, now=now)
     return lines
+
+
+def undelivered_team_mail_lines(admin, *, now):
+    """Mail to the team that failed has no owner to tell: each admin's digest lists what failed
+    since their previous digest (the last day when there was none), each mail once. A mail fails
+    on its last attempt; a row that never had one failed when it was written."""
+    previous = (
+        Message.objects.filter(user=admin, kind="morning_digest", created_at__lt=now)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    since = previous or now - ONE_DAY
+    team_mail_failed = Message.objects.filter(
+        direction=Message.Direction.OUT, user__isnull=False, state=Message.State.FAILED
+    )
+    failed = (
+        team_mail_failed.filter(last_attempt_at__gte=since, last_attempt_at__lt=now)
+        | team_mail_failed.filter(last_attempt_at__isnull=True, created_at__gte=since, created_at__lt=now)
+    ).order_by("created_at")
+    return [
+        f"Not delivered: {fold_to_line(message.subject)} to {message.to_email}: {' '.join(message.error.split())}"
+        for message in failed
+    ]

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from comms.models import Message
-from comms.outbox import owner_alert, queue_messages
+from comms.outbox import flag_bounced_contact, owner_alert, queue_messages
 
 STATES = {
     "queued": Message.State.SENT,
@@ -49,25 +49,7 @@ def record_delivery_event(sender, event, esp_name, **kwargs):
             message.error = event.description or event.mta_response or event.event_type
         message.save(update_fields=["state", "delivered_at", "error"])
         if state in (Message.State.BOUNCED, Message.State.FAILED) and message.contact:
-            bounced(message, when)
-
-
-def bounced(message, when):
-    message.contact.email_bounced_at = when
-    message.contact.save(update_fields=["email_bounced_at"])
-    if message.project:
-        queue_messages(
-            [
-                owner_alert(
-                    message.project,
-                    subject=f"Bounced: mail to {message.contact.name}",
-                    body=f"“{message.subject}” to {message.to_email} bounced ({message.error}). "
-                    "The contact is flagged and gets no more mail until the address is fixed.",
-                    key=f"bounce:{message.pk}",
-                    now=when,
-                )
-            ]
-        )
+            flag_bounced_contact(message, when)
 
 
 @transaction.atomic

@@ -219,9 +219,24 @@ ANYMAIL = {
         "MAILGUN_SENDER_DOMAIN": env("ANYMAIL_MAILGUN_SENDER_DOMAIN"),
         "MAILGUN_WEBHOOK_SIGNING_KEY": env("ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY"),
         "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET"),
+        # The providers' API base URLs, for staging and tests that point the real backend at a
+        # local server; the outbox asks the provider about an unknown send at the same address.
+        "POSTMARK_API_URL": env("ANYMAIL_POSTMARK_API_URL"),
+        "MAILGUN_API_URL": env("ANYMAIL_MAILGUN_API_URL"),
     }.items()
     if value
 }
+if env("ANYMAIL_REQUESTS_TIMEOUT"):
+    ANYMAIL["REQUESTS_TIMEOUT"] = float(env("ANYMAIL_REQUESTS_TIMEOUT"))  # seconds; Anymail's default is 30
+# How long a sender holds a message it is sending before another may take it over, and how long
+# after a send whose outcome is unknown the provider's search is trusted (unset: each provider's
+# own figure, comms/providers.py). Only a kill test or a staging drill shortens them.
+OUTBOX_LEASE = dt.timedelta(seconds=float(env("OUTBOX_LEASE_SECONDS", "120")))
+PROVIDER_SEARCH_DELAY = (
+    dt.timedelta(seconds=float(env("PROVIDER_SEARCH_DELAY_SECONDS")))
+    if env("PROVIDER_SEARCH_DELAY_SECONDS")
+    else None
+)
 
 # --- Client mail arriving: webhooks routed, attachments stored ---------------------------------
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, Count, DateField, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from comms.calendars import Clocks
@@ -63,6 +74,29 @@ def cadence_of(field):
     )
 
 
+def failed_client_mail():
+    """Per project, its latest client mail that failed and was not followed by one to the same
+    contact there that went through: a later success shows the address works and the lead has
+    sent again; an earlier one, or one to someone else, says nothing about this failure."""
+    went_through_later = Message.objects.filter(
+        project=OuterRef("project"),
+        contact=OuterRef("contact"),
+        direction=Message.Direction.OUT,
+        state__in=[Message.State.SENT, Message.State.DELIVERED],
+        created_at__gt=OuterRef("created_at"),
+    )
+    return (
+        Message.objects.filter(
+            project=OuterRef("pk"),
+            direction=Message.Direction.OUT,
+            contact__isnull=False,
+            state=Message.State.FAILED,
+        )
+        .filter(~Exists(went_through_later))
+        .order_by("-created_at", "-pk")
+    )
+
+
 def with_health_facts(projects, *, now):
     open_escalations = Escalation.objects.filter(state__in=["open", "acknowledged"])
     unanswered = Message.objects.filter(direction="in", respond_by__isnull=False, responded_at__isnull=True)
@@ -97,6 +131,8 @@ def with_health_facts(projects, *, now):
         ),
         cadence_days=cadence_of("interval_days"),
         cadence_business_days=cadence_of("business_days_only"),
+        failed_mail_to=Subquery(failed_client_mail().values("contact__name")[:1]),
+        failed_mail_error=Subquery(failed_client_mail().values("error")[:1]),
     )
 
 
@@ -121,6 +157,8 @@ def health_of(project, *, now):
             kickoff_at=project.kickoff_at,
             last_update_sent_at=project.last_update_sent_at,
             update_gap_allowed=update_gap_allowed(project.cadence_days, project.cadence_business_days),
+            failed_mail_to=project.failed_mail_to or "",
+            failed_mail_error=project.failed_mail_error or "",
         )
     )
 

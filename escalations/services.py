@@ -90,9 +90,10 @@ def raise_escalation(
     documentation="",
     internal=None,
     source_message=None,
+    clocks=None,
 ):
     """`internal=None` follows the category's route on whether the client is told; True or False
-    is the caller's override either way."""
+    is the caller's override either way. The tick passes its `clocks`, built once per pass."""
     refuse_unknown(category=category, severity=severity)
     if internal is None:
         internal = not CategoryRoute.client_told_by_default().get(category, False)
@@ -118,7 +119,7 @@ def raise_escalation(
         },
         path=snapshot_path(project, first),
     )
-    clocks = Clocks()
+    clocks = clocks or Clocks()
     acknowledge, resolve = (
         target_due(escalation, "acknowledge", now, clocks),
         target_due(escalation, "resolve", now, clocks),
@@ -276,7 +277,7 @@ def acknowledge(escalation, *, by, now):
 
 
 @transaction.atomic
-def move_up(escalation, *, by, reason, now):
+def move_up(escalation, *, by, reason, now, clocks=None):
     """Up one tier with a new acknowledge deadline, and the new tier is told. Also what the tick
     does when nobody acknowledged in time (by=None)."""
     escalation = locked(escalation)
@@ -285,7 +286,7 @@ def move_up(escalation, *, by, reason, now):
         raise AlreadyAtTopTier("This escalation is already at L3, the top tier.")
     escalation.tier += 1
     escalation.state = Escalation.State.OPEN
-    clocks = Clocks()
+    clocks = clocks or Clocks()
     acknowledge_due = target_due(escalation, "acknowledge", now, clocks)
     escalation.acknowledge_by = acknowledge_due.at
     escalation.save(update_fields=["tier", "state", "acknowledge_by"])
@@ -405,9 +406,11 @@ def close(escalation, *, by, now, resolution="", what="", why="", prevention="")
 
 
 # --- Timers the tick acts on ---------------------------------------------------------------------
+# Each in its own transaction: one the tick sets aside with a problem leaves nothing half-done.
 
 
-def acknowledge_overdue(escalation, *, now):
+@transaction.atomic
+def acknowledge_overdue(escalation, *, now, clocks=None):
     """Nobody acknowledged in time: up one tier by itself; at L3 the top tier is reminded."""
     if escalation.state != Escalation.State.OPEN:
         return "nothing"
@@ -417,12 +420,14 @@ def acknowledge_overdue(escalation, *, now):
             by=None,
             reason=f"Not acknowledged by {escalation.acknowledge_by:%a %d %b %H:%M} UTC.",
             now=now,
+            clocks=clocks,
         )
         return "moved up"
     notify_tier(
         escalation,
         3,
         now=now,
+        clocks=clocks,
         key=f"unacknowledged:{now:%Y%m%d%H%M}",
         subject=f"Still not acknowledged: {escalation.title}",
         body="This escalation is at the top tier and nobody has acknowledged it.",
@@ -430,7 +435,8 @@ def acknowledge_overdue(escalation, *, now):
     return "reminded"
 
 
-def resolve_overdue(escalation, *, now):
+@transaction.atomic
+def resolve_overdue(escalation, *, now, clocks=None):
     """The resolve target passed: the tier above is told (the top tier at L3)."""
     if escalation.state not in (Escalation.State.OPEN, Escalation.State.ACKNOWLEDGED) or escalation.paused_at:
         return "nothing"
@@ -443,5 +449,6 @@ def resolve_overdue(escalation, *, now):
         key="resolve-overdue",
         subject=f"Not resolved in time: {escalation.title}",
         body=f"The resolve target ({escalation.resolve_by:%a %d %b %H:%M} UTC) has passed at L{escalation.tier}.",
+        clocks=clocks,
     )
     return "resolve overdue"

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 CLOSE_TO_DEADLINE = dt.timedelta(hours=1)
+ERROR_SHOWN = 160  # characters of a provider's error: enough for the cause, short enough for a row
 FIRST_WORD_WITHIN = dt.timedelta(hours=48)  # after the kickoff call
 RANK = {"green": 0, "amber": 1, "red": 2}
 
@@ -28,6 +29,10 @@ class HealthFacts:
     last_update_sent_at: dt.datetime | None = None
     # Longest the client may go without an update in the current phase: its cadence plus grace.
     update_gap_allowed: dt.timedelta | None = None
+    # The latest client mail that failed with no later mail to that contact on the project gone
+    # through: whom it was for and the error it ended with.
+    failed_mail_to: str = ""
+    failed_mail_error: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,9 @@ class Health:
 
 
 def assess(facts: HealthFacts) -> Health:
-    """Red: the client is already let down (a breached reply, an overdue update, a critical
-    escalation, a client silent too long, promises slipping). Amber: it is about to happen.
-    Green: nothing needs the lead today."""
+    """Red: the client is already let down (a breached reply, an overdue update, mail that did not
+    reach them, a critical escalation, a client silent too long, promises slipping). Amber: it is
+    about to happen. Green: nothing needs the lead today."""
     red, amber = [], []
     if not facts.closed:
         silence(facts, red, amber)
@@ -53,6 +58,8 @@ def assess(facts: HealthFacts) -> Health:
             red.append(f"client email unanswered past its deadline ({facts.unanswered_mails} waiting)")
         elif left <= CLOSE_TO_DEADLINE:
             amber.append(f"client email due in {minutes(left)}")
+    if facts.failed_mail_to:
+        red.append(f"mail to {facts.failed_mail_to} failed: {shortened(facts.failed_mail_error)}")
     if facts.overdue_drafts:
         red.append(f"{plural(facts.overdue_drafts, 'update')} overdue")
     critical = facts.open_escalations.get("critical", 0)
@@ -102,6 +109,11 @@ def days(span: dt.timedelta) -> str:
 
 def plural(count, noun):
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def shortened(text):
+    line = " ".join(text.split())
+    return line if len(line) <= ERROR_SHOWN else line[: ERROR_SHOWN - 1].rstrip() + "…"
 
 
 def minutes(span: dt.timedelta) -> str:
