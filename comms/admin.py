@@ -7,22 +7,20 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from projects.admin_columns import instant_column
+from projects.health import plural
 from projects.models import BusinessCalendar
+from projects.when import when
 
 from .autopilot import DraftSuperseded, NoRecipients, send_update
 from .inbound import assign_inbound
-from .models import CadencePolicy, ChannelRule, Deadline, MalformedWebhook, Message, Update
+from .models import FAILED_AT, CadencePolicy, ChannelRule, Deadline, MalformedWebhook, Message, Update
 from .outbox import resend_failed_since
-
-# A failed mail failed on its last attempt; a row that never had one, when it was written. The
-# same instant `resend_failed_since` reads, so the list and the retry agree on "since".
-FAILED_AT = Coalesce("last_attempt_at", "created_at")
 
 
 class DefaultOrProjectFilter(admin.SimpleListFilter):
@@ -67,7 +65,16 @@ class CadencePolicyAdmin(admin.ModelAdmin):
 
 @admin.register(Deadline)
 class DeadlineAdmin(admin.ModelAdmin):
-    list_display = ["kind", "project", "owner", "due_at", "explanation", "is_active", "occurrence", "problem"]
+    list_display = [
+        "kind",
+        "project",
+        "owner",
+        instant_column("due_at", "due at"),
+        "explanation",
+        "is_active",
+        "occurrence",
+        "problem",
+    ]
     list_filter = ["is_active", "kind"]
     search_fields = ["project__name", "project__client__name", "explanation", "problem"]
     list_select_related = ["project__client", "owner"]
@@ -90,7 +97,15 @@ class MessageInline(admin.TabularInline):
 
 @admin.register(Update)
 class UpdateAdmin(admin.ModelAdmin):
-    list_display = ["subject", "project", "kind", "state", "rag", "send_by", "sent_at"]
+    list_display = [
+        "subject",
+        "project",
+        "kind",
+        "state",
+        "rag",
+        instant_column("send_by", "send by"),
+        instant_column("sent_at", "sent at"),
+    ]
     list_filter = ["state", "kind", "rag"]
     search_fields = ["subject", "technical_body", "project__name", "project__client__name"]
     list_select_related = ["project__client"]
@@ -136,7 +151,7 @@ class UpdateAdmin(admin.ModelAdmin):
             except (NoRecipients, DraftSuperseded) as problem:
                 self.message_user(request, f"{update}: {problem}", messages.ERROR)
         if sent:
-            self.message_user(request, f"{sent} update(s) queued for sending.", messages.SUCCESS)
+            self.message_user(request, f"{plural(sent, 'update')} queued for sending.", messages.SUCCESS)
 
 
 class UnmatchedInboxFilter(admin.SimpleListFilter):
@@ -222,7 +237,7 @@ class MessageAdmin(admin.ModelAdmin):
         "state",
         "attempts",
         "lease_expiries",
-        "created_at",
+        instant_column("created_at", "created at"),
     ]
     delivery_problem_display = [
         "subject",
@@ -282,7 +297,7 @@ class MessageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Failed at", ordering=FAILED_AT)
     def failed_at(self, message):
-        return message.last_attempt_at or message.created_at
+        return when(message.last_attempt_at or message.created_at, timezone.get_current_timezone())
 
     @admin.display(description="Mail to")
     def mail_to(self, message):
@@ -298,7 +313,7 @@ class MessageAdmin(admin.ModelAdmin):
         zone = ZoneInfo(BusinessCalendar.team_default().time_zone)
         earliest = (
             queryset.filter(direction=Message.Direction.OUT, state=Message.State.FAILED)
-            .annotate(failed_at=FAILED_AT)
+            .with_failed_at()
             .order_by("failed_at")
             .values_list("failed_at", flat=True)
             .first()

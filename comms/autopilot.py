@@ -23,7 +23,7 @@ from comms.cadence import release_time
 from comms.calendars import Clocks
 from comms.models import CadencePolicy, Deadline, Message, Update
 from comms.outbox import owner_alert, queue_messages, reply_to_address
-from comms.record import OrgPlan, decision_fact, project_record, projects_for_drafting
+from comms.record import OrgPlan, decision_fact, entry_kind_label, project_record, projects_for_drafting
 from projects.models import Contact, Decision
 from projects.portal_access import portal_url
 
@@ -86,7 +86,9 @@ def plan_draft(
         )
     )
     if project.auto_send_drafts:
-        release = obligations.review_window_ends(now, clocks.team(project), clocks.client(project))
+        release = obligations.review_window_ends(
+            now, clocks.team(project), clocks.client(project), clocks.organisation().review_window
+        )
         if not_before and release.at < not_before:
             release = obligations.Due(not_before, f"{release.explanation}; it is owed no earlier")
         if release.at > send_by.at:
@@ -107,7 +109,7 @@ def plan_draft(
     notice = owner_alert(
         project,
         subject=f"Draft to review: {draft.subject}",
-        body=f"A {draft.kind.replace('_', ' ')} for {project} is drafted and waiting for your review.\n"
+        body=f"{entry_kind_label(draft.kind)} for {project} is drafted and waiting for your review.\n"
         f"It is owed to the client {send_by.explanation}.\n{how}\n\n--- draft ---\n{draft.technical}",
         key="draft-notice:{update}",
         now=now,
@@ -226,7 +228,12 @@ def schedule_cadence(project, *, last, clocks, org=None):
         return None
     owed = next_update_owed(project, policy, last, clocks.client(project))
     return _set_live_deadline(
-        project, Deadline.Kind.CADENCE_UPDATE, owed, prepare_on=clocks.team(project), now=last
+        project,
+        Deadline.Kind.CADENCE_UPDATE,
+        owed,
+        prepare_on=clocks.team(project),
+        review_window=clocks.organisation().review_window,
+        now=last,
     )
 
 
@@ -254,24 +261,30 @@ def schedule_quiet_client(project, *, since, clocks):
     return _set_live_deadline(project, Deadline.Kind.QUIET_CLIENT, due)
 
 
-def _set_live_deadline(project, kind, due, *, prepare_on=None, now=None):
+def _set_live_deadline(
+    project, kind, due, *, prepare_on=None, review_window=obligations.REVIEW_WINDOW, now=None
+):
     """Create or move a recurring deadline; with `prepare_on` (the team's clock) it is acted on
     ahead of the instant it is owed, so the owner's review fits before."""
     deadline, _ = Deadline.objects.update_or_create(
         project=project,
         kind=kind,
         is_active=True,
-        defaults={**deadline_times(due, prepare_on, now=now or timezone.now()), "problem": ""},
+        defaults={
+            **deadline_times(due, prepare_on, now=now or timezone.now(), review_window=review_window),
+            "problem": "",
+        },
     )
     return deadline
 
 
-def deadline_times(owed, prepare_on=None, *, now):
-    """The fields of a deadline owed at `owed.at`; drafted ahead on the team's clock when given,
-    but never before the next tick, so the pass that set it does not act on it again."""
+def deadline_times(owed, prepare_on=None, *, now, review_window=obligations.REVIEW_WINDOW):
+    """The fields of a deadline owed at `owed.at`; drafted ahead on the team's clock when given, so
+    that the review window fits, but never before the next tick, so the pass that set it does not
+    act on it again."""
     if prepare_on is None:
         return {"due_at": owed.at, "owed_at": None, "explanation": owed.explanation}
-    drafted = max(obligations.prepare_ahead(owed.at, prepare_on), now + NEXT_TICK)
+    drafted = max(obligations.prepare_ahead(owed.at, prepare_on, review_window), now + NEXT_TICK)
     return {"due_at": min(drafted, owed.at), "owed_at": owed.at, "explanation": owed.explanation}
 
 

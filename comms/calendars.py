@@ -1,9 +1,9 @@
 """Which business clock a project's deadline is measured on: the team's for the team's own
 promises, the client's for when mail goes out. One instance per pass, so a tick over many
-projects reads the team calendar once and builds each clock once."""
+projects reads the team calendar and the organisation's settings once and builds each clock once."""
 
 from comms.clock import BusinessClock
-from projects.models import BusinessCalendar
+from projects.models import BusinessCalendar, OrganisationSettings
 
 
 def clock_of(calendar):
@@ -32,6 +32,7 @@ class UnusableCalendar(ValueError):
 class Clocks:
     def __init__(self):
         self._team_default = None
+        self._organisation = None
         self._by_calendar = {}
         self._unusable = {}
 
@@ -49,6 +50,12 @@ class Clocks:
         if self._team_default is None:
             self._team_default = BusinessCalendar.team_default()
         return self._team_default
+
+    def organisation(self):
+        """The organisation's numbers (review window, grace, response targets) as of this pass."""
+        if self._organisation is None:
+            self._organisation = OrganisationSettings.current()
+        return self._organisation
 
     def of_project(self, project):
         """Both clocks a project's deadlines are measured on; raises `UnusableCalendar` if either

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from projects.when import when
+
 PHASE_LABELS = {
     "discovery": "Discovery",
     "build": "Build",
@@ -250,13 +252,13 @@ def post_launch_checkin(record: ProjectRecord, day: int) -> Draft:
 def decision_confirmation(record: ProjectRecord, decision: DecisionFact) -> Draft:
     facts, on = _Facts(record), _day(decision.made_at.date())
     # The time carries its zone: the caller may hand over UTC, and "15:30" alone would mislead.
-    at = f"{decision.made_at:%H:%M %Z}".strip()
+    at = when(decision.made_at, decision.made_at.tzinfo)
     where = VENUES.get(decision.made_in, f"by {decision.made_in}")
     return facts.draft(
         "decision_confirmation",
         f"{record.project}: confirming what we agreed on {on}",
         lambda limit: (
-            f"To confirm in writing what we agreed {where} on {on} at {at}:",
+            f"To confirm in writing what we agreed {where} on {at}:",
             decision.summary,
             f"Agreed by: {', '.join(decision.agreed_by)}." if decision.agreed_by else "",
             "Reply if anything here is not what you understood, and we will correct it before we act on it.",
@@ -343,7 +345,11 @@ class _Facts:
         ]
         self.since = f" since {_day(since)}" if since else ""
         delivered = sum(c.status == "done" for c in self.scoped)
-        self.delivered = f"{delivered} of {len(self.scoped)} scoped items delivered"
+        self.delivered = (
+            f"{delivered} of {len(self.scoped)} scoped item{'' if len(self.scoped) == 1 else 's'} delivered"
+            if self.scoped
+            else "No scoped items were recorded"
+        )
         self.rag = self._rag()
         self.status_line = self._status_line()
 

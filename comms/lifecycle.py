@@ -201,7 +201,7 @@ def on_phase_changed(project, change, *, now):
         supersede(project.updates.filter(kind__in=PHASE_BOUND_KINDS))
     clocks = Clocks()
     team, client = clocks.team(project), clocks.client(project)
-    review = obligations.review_window_ends(now, team, client)
+    review = obligations.review_window_ends(now, team, client, clocks.organisation().review_window)
     send_by = obligations.Due(
         client.next_opening(review.at),
         f"{obligations.phase_notice(review.at, client).explanation}, after the review window",
@@ -250,7 +250,11 @@ def record_launch(project, *, at, by):
             project=project,
             kind=Deadline.Kind.CHECKIN,
             checkin_day=day,
-            defaults={**deadline_times(owed, team, now=at), "is_active": True, "problem": ""},
+            defaults={
+                **deadline_times(owed, team, now=at, review_window=clocks.organisation().review_window),
+                "is_active": True,
+                "problem": "",
+            },
         )
 
 

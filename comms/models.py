@@ -337,9 +337,17 @@ class Update(models.Model):
         return self.subject
 
 
+# A failed mail failed on its last attempt; a row that never had one, when it was written. The
+# admin's list, the admins' digest and "retry everything failed since" read this one instant.
+FAILED_AT = Coalesce("last_attempt_at", "created_at")
+
+
 class MessageQuerySet(models.QuerySet):
     def ready_to_send(self, now):
         return self.filter(state__in=Message.PENDING_STATES, send_after__lte=now)
+
+    def with_failed_at(self):
+        return self.annotate(failed_at=FAILED_AT)
 
 
 class Message(models.Model):

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from comms.cadence import day_n_after, every_n_days
 from comms.clock import BusinessClock, to_utc
 
+# The product's defaults; an admin may change them in the organisation settings, which the
+# callers read once per pass and hand in.
 REVIEW_WINDOW = dt.timedelta(hours=4)  # business hours the owner has to edit a draft
 CHECKIN_DAYS = (7, 30)  # after launch
 FOLD_WITHIN_BUSINESS_DAYS = 3
-LATE_GRACE_BUSINESS_DAYS = 1
+LATE_GRACE_BUSINESS_DAYS = 1  # "late" becomes "overdue" one business day after the due instant
 MAX_PREPARE_DAYS = 14  # longer than any run of team holidays
 ROUTINE_RESPONSE = dt.timedelta(hours=3)
-URGENT_RESPONSE = dt.timedelta(hours=1)  # "late" becomes "overdue" one business day after the due instant
+URGENT_RESPONSE = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -104,16 +106,22 @@ def quiet_client(last_heard: dt.datetime, business_days: int, client: BusinessCl
     )
 
 
-def review_window_ends(drafted_at: dt.datetime, team: BusinessClock, shown: BusinessClock) -> Due:
-    """The owner's review window: 4 business hours on the team's calendar after the draft."""
-    at = team.add_business_hours(drafted_at, REVIEW_WINDOW)
-    return Due(at, explain(at, "4 business hours for review after the draft of", drafted_at, team, shown))
+def review_window_ends(
+    drafted_at: dt.datetime, team: BusinessClock, shown: BusinessClock, window: dt.timedelta = REVIEW_WINDOW
+) -> Due:
+    """The owner's review window: 4 business hours (by default) on the team's calendar after the draft."""
+    at = team.add_business_hours(drafted_at, window)
+    rule = f"{duration(window, 'business hour')} for review after the draft of"
+    return Due(at, explain(at, rule, drafted_at, team, shown))
 
 
-def overdue_after(due_at: dt.datetime, team: BusinessClock, shown: BusinessClock) -> Due:
-    """A missed obligation turns from late to overdue one business day after it was due."""
-    at = team.add_business_days(due_at, LATE_GRACE_BUSINESS_DAYS)
-    return Due(at, explain(at, "one business day of grace after it was due on", due_at, team, shown))
+def overdue_after(
+    due_at: dt.datetime, team: BusinessClock, shown: BusinessClock, grace_days: int = LATE_GRACE_BUSINESS_DAYS
+) -> Due:
+    """A missed obligation turns from late to overdue one business day (by default) after it was due."""
+    at = team.add_business_days(due_at, grace_days)
+    days = "one business day" if grace_days == 1 else f"{grace_days} business days"
+    return Due(at, explain(at, f"{days} of grace after it was due on", due_at, team, shown))
 
 
 def morning_digest(after: dt.datetime, team: BusinessClock) -> Due:
@@ -131,16 +139,23 @@ def end_of_today(now: dt.datetime, team: BusinessClock) -> dt.datetime:
     return team.at(team.local_date(now), team.closes)
 
 
-def response_due(received_at: dt.datetime, team: BusinessClock, *, urgent: bool) -> tuple[Due, dt.datetime]:
-    """Client email is answered within 3 business hours (1 when urgent) on the team's calendar, and
-    never later than the close of that business day; mail outside hours starts the clock at the
-    next opening. Returns the deadline and the 80% reminder instant."""
+def response_due(
+    received_at: dt.datetime,
+    team: BusinessClock,
+    *,
+    urgent: bool,
+    routine: dt.timedelta = ROUTINE_RESPONSE,
+    urgent_within: dt.timedelta = URGENT_RESPONSE,
+) -> tuple[Due, dt.datetime]:
+    """Client email is answered within 3 business hours (1 when urgent) by default, on the team's
+    calendar, and never later than the close of that business day; mail outside hours starts the
+    clock at the next opening. Returns the deadline and the 80% reminder instant."""
     start = team.next_opening(received_at)
-    allowed = URGENT_RESPONSE if urgent else ROUTINE_RESPONSE
+    allowed = urgent_within if urgent else routine
     at = min(team.add_business_hours(start, allowed), team.close_of_business_day(start))
     # Both ends lie in the same business window, so wall time between them is business time.
     reminder = start + (at - start) * 4 / 5
-    hours = "1 business hour" if urgent else "3 business hours"
+    hours = duration(allowed, "business hour")
     return Due(
         at, explain(at, f"{hours} (capped at close of business) after the email of", received_at, team, team)
     ), reminder
@@ -186,13 +201,15 @@ def resolve_target_after_pause(
     return Due(at, explain(at, rule, target, team, shown))
 
 
-def prepare_ahead(owed_at: dt.datetime, team: BusinessClock) -> dt.datetime:
+def prepare_ahead(
+    owed_at: dt.datetime, team: BusinessClock, window: dt.timedelta = REVIEW_WINDOW
+) -> dt.datetime:
     """When to draft something owed to the client at `owed_at` so that the owner's review window
     (team calendar) ends by then: whole days back, the latest that fits. A Sydney client's Monday
     morning is a London Sunday night, so its draft is made on the Friday before."""
     for days_back in range(1, MAX_PREPARE_DAYS + 1):
         drafted = owed_at - dt.timedelta(days=days_back)
-        if team.add_business_hours(drafted, REVIEW_WINDOW) <= owed_at:
+        if team.add_business_hours(drafted, window) <= owed_at:
             return drafted
     return owed_at - dt.timedelta(days=MAX_PREPARE_DAYS)
 

@@ -21,7 +21,6 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import BooleanField, Case, DateTimeField, F, Q, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comms import providers
@@ -443,7 +442,7 @@ def resend_failed_since(since, *, now):
         Message.objects.filter(
             direction=Message.Direction.OUT, state=Message.State.FAILED, provider_message_id=""
         )
-        .annotate(failed_at=Coalesce("last_attempt_at", "created_at"))
+        .with_failed_at()
         .filter(failed_at__gte=since)
         .exclude(contact__email_bounced_at__isnull=False)
     )

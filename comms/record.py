@@ -7,7 +7,7 @@ from django.db.models import Max, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from comms import drafts
-from comms.models import CadencePolicy, Message, Update
+from comms.models import CadencePolicy, Message, Update, UpdateKind
 from escalations.models import Tier
 from projects.models import Decision, Project
 
@@ -133,11 +133,31 @@ def decision_fact(decision, zone):
     )
 
 
+# The kinds of drafts and mail outside the cadence's update kinds, in words.
+KIND_LABELS = {
+    **dict(UpdateKind.choices),
+    "decision_confirmation": "Decision confirmation",
+    "meeting_recap": "Meeting recap",
+    "quiet_client_nudge": "Check-in with a quiet client",
+    "reply": "Reply",
+    "client_mail": "Client email",
+    "escalation_raised": "Escalation raised",
+    "escalation_resolved": "Escalation resolved",
+}
+
+
+def entry_kind_label(kind):
+    """'decision_confirmation' → 'Decision confirmation'; a kind not named above still reads as words."""
+    return KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+
+
 def record_entries(project, *, latest=None, kind=""):
     """Every message in and out, update, decision, commitment and phase change, oldest first;
     with `latest`, only the newest that many (read newest-first from each source, so a long
     record costs no more than a short one); `kind` (message, update, decision, commitment,
-    phase_change) keeps one source only. Searching by words is comms/search.py's."""
+    phase_change) keeps one source only. Each entry's `kind` and `state` are codes (for filters and
+    exports); its `label` and `state_label` are the same in words, for people. Searching by words is
+    comms/search.py's."""
 
     def pick(queryset, moment):
         if kind and not queryset.model._meta.model_name.startswith(kind.replace("_", "")):
@@ -156,11 +176,13 @@ def record_entries(project, *, latest=None, kind=""):
             {
                 "at": message.sent_at or message.created_at,
                 "kind": f"message:{message.kind}",
+                "label": f"{entry_kind_label(message.kind)} emailed" if outbound else "Email from the client",
                 "direction": message.direction,
                 "title": message.subject,
                 "detail": f"{'to' if outbound else 'from'} {message.to_email if outbound else message.from_email}\n"
                 f"{message.body_text}",
                 "state": message.state,
+                "state_label": message.get_state_display(),
                 "attachments": [attachment_fact(attachment) for attachment in message.attachments.all()],
                 "new_person": message.from_email if message.from_new_person else "",
             }
@@ -173,25 +195,32 @@ def record_entries(project, *, latest=None, kind=""):
             {
                 "at": update.sent_at or update.created_at,
                 "kind": f"update:{update.kind}",
+                "label": f"{entry_kind_label(update.kind)} {'sent' if update.state == Update.State.SENT else 'drafted'}",
                 "direction": "out",
                 "title": update.subject,
                 "detail": update.technical_body,
                 "state": update.state,
+                "state_label": update.get_state_display(),
             }
         )
     for decision in pick(project.decisions.prefetch_related("agreed_by"), "made_at"):
         agreed = ", ".join(contact.name for contact in decision.agreed_by.all())
+        state = (
+            "confirmed"
+            if decision.confirmed_at
+            else ("awaiting client" if decision.awaiting_client else "logged")
+        )
         entries.append(
             {
                 "at": decision.made_at,
                 "kind": "decision",
+                "label": "Decision logged",
                 "direction": "",
                 "title": decision.summary,
                 "detail": f"made in a {decision.get_made_in_display().lower()}"
                 + (f", agreed by {agreed}" if agreed else ""),
-                "state": "confirmed"
-                if decision.confirmed_at
-                else ("awaiting client" if decision.awaiting_client else "logged"),
+                "state": state,
+                "state_label": state.capitalize(),
             }
         )
     for commitment in pick(project.commitments.all(), "created_at"):
@@ -199,11 +228,13 @@ def record_entries(project, *, latest=None, kind=""):
             {
                 "at": commitment.created_at,
                 "kind": "commitment",
+                "label": "Promise made",
                 "direction": "",
                 "title": commitment.description,
                 "detail": f"due {commitment.due_on.isoformat()}, {commitment.progress}% done, "
                 f"{'in' if commitment.in_scope else 'out of'} scope",
                 "state": commitment.status,
+                "state_label": commitment.get_status_display(),
             }
         )
     for change in pick(project.phase_changes.all(), "changed_at"):
@@ -211,10 +242,14 @@ def record_entries(project, *, latest=None, kind=""):
             {
                 "at": change.changed_at,
                 "kind": "phase_change",
+                "label": "Phase changed" if change.from_phase else "Project started",
                 "direction": "",
-                "title": f"{change.get_from_phase_display() or 'start'} → {change.get_to_phase_display()}",
+                "title": f"{change.get_from_phase_display()} to {change.get_to_phase_display()}"
+                if change.from_phase
+                else f"{change.get_to_phase_display()} phase",
                 "detail": change.note,
                 "state": "",
+                "state_label": "",
             }
         )
     entries.sort(key=lambda entry: entry["at"])

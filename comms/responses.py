@@ -34,8 +34,13 @@ def is_urgent(subject, headers=()):
 def start_response_clock(message, *, clocks=None):
     """Give an inbound client message its response deadline and the 80% reminder."""
     clocks = clocks or Clocks()
+    organisation = clocks.organisation()
     due, reminder = obligations.response_due(
-        message.created_at, clocks.team(message.project), urgent=message.urgent
+        message.created_at,
+        clocks.team(message.project),
+        urgent=message.urgent,
+        routine=organisation.routine_response,
+        urgent_within=organisation.urgent_response,
     )
     message.respond_by = due.at
     message.save(update_fields=["respond_by"])

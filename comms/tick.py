@@ -36,6 +36,7 @@ from comms.record import OrgPlan, person_name, project_record, projects_for_draf
 from escalations.models import Category, Escalation, Severity
 from escalations.services import acknowledge_overdue, raise_escalation, resolve_overdue
 from projects.header_text import fold_to_line
+from projects.health import plural
 from projects.models import Commitment, Phase, Project
 
 BATCH = 200
@@ -275,7 +276,7 @@ class TickPass:
         ]
         body = "The portal could not act on these deadlines; each is tried again every hour and is listed "
         body += "in admin → Deadlines.\n\n" + "\n".join(lines)
-        subject = f"Needs an admin: {len(self.new_problems)} deadline(s) could not be acted on"
+        subject = f"Needs an admin: {plural(len(self.new_problems), 'deadline')} could not be acted on"
         return [
             team_notice(
                 None,
@@ -294,7 +295,12 @@ class TickPass:
 
     def late_by_grace(self, deadline, project):
         owed = deadline.owed_at or deadline.due_at
-        return obligations.overdue_after(owed, self.clocks.team(project), self.clocks.client(project))
+        return obligations.overdue_after(
+            owed,
+            self.clocks.team(project),
+            self.clocks.client(project),
+            self.clocks.organisation().late_grace_business_days,
+        )
 
     # --- one handler per kind ---
 
@@ -330,7 +336,8 @@ class TickPass:
             following = next_update_owed(project, policy, owed, client)
             if following.at <= self.now:  # catching up after downtime: one draft, then on from now
                 following = next_update_owed(project, policy, self.now, client)
-        for name, value in deadline_times(following, team, now=self.now).items():
+        window = self.clocks.organisation().review_window
+        for name, value in deadline_times(following, team, now=self.now, review_window=window).items():
             setattr(deadline, name, value)
 
     def checkin(self, deadline):
@@ -414,7 +421,7 @@ class TickPass:
             project,
             f"overdue:{update.pk}",
             f"Overdue: {update.subject}",
-            f"This draft for {project.client} was owed {deadline.explanation} and has not been sent.",
+            f"This draft for {project.client} has not been sent; it was {deadline.explanation}.",
         )
         self.summary["overdue"] += 1
 
@@ -429,7 +436,7 @@ class TickPass:
                 None,
                 owner,
                 kind="morning_digest",
-                subject=f"Today: {len(lines)} thing(s) need you",
+                subject=f"Today: {plural(len(lines), 'thing')} {'needs' if len(lines) == 1 else 'need'} you",
                 body="\n".join(f"- {line}" for line in lines),
                 key=f"digest:{deadline.pk}:{deadline.occurrence}",
                 now=self.now,
@@ -468,7 +475,7 @@ class TickPass:
                 category=Category.UNANSWERED_MAIL,
                 severity=Severity.CRITICAL if message.urgent else Severity.MODERATE,
                 title=f"Unanswered client mail: {fold_to_line(message.subject)}"[:200],
-                description=f"{message.from_email} wrote at {message.created_at:%a %d %b %H:%M} UTC; the reply was due "
+                description=f"{message.from_email} wrote at {message.created_at:%a %d %b %H:%M} UTC; the reply was "
                 f"{deadline.explanation}.",
                 documentation=message.body_text[:2000],
                 internal=True,
@@ -542,8 +549,7 @@ def digest_lines(owner, *, now, end_of_day, clocks):
 
 def undelivered_team_mail_lines(admin, *, now):
     """Mail to the team that failed has no owner to tell: each admin's digest lists what failed
-    since their previous digest (the last day when there was none), each mail once. A mail fails
-    on its last attempt; a row that never had one failed when it was written."""
+    since their previous digest (the last day when there was none), each mail once."""
     previous = (
         Message.objects.filter(user=admin, kind="morning_digest", created_at__lt=now)
         .order_by("-created_at")
@@ -555,9 +561,10 @@ def undelivered_team_mail_lines(admin, *, now):
         direction=Message.Direction.OUT, user__isnull=False, state=Message.State.FAILED
     )
     failed = (
-        team_mail_failed.filter(last_attempt_at__gte=since, last_attempt_at__lt=now)
-        | team_mail_failed.filter(last_attempt_at__isnull=True, created_at__gte=since, created_at__lt=now)
-    ).order_by("created_at")
+        team_mail_failed.with_failed_at()
+        .filter(failed_at__gte=since, failed_at__lt=now)
+        .order_by("created_at")
+    )
     return [
         f"Not delivered: {fold_to_line(message.subject)} to {message.to_email}: {' '.join(message.error.split())}"
         for message in failed

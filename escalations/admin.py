@@ -11,6 +11,8 @@ from django.urls import path
 from django.utils import timezone
 
 from comms.admin import DefaultOrProjectFilter
+from projects.admin_columns import instant_column
+from projects.health import plural
 
 from . import services
 from .management.commands.escalation_review import parse_day
@@ -76,8 +78,8 @@ class EscalationAdmin(admin.ModelAdmin):
         "severity",
         "tier",
         "state",
-        "acknowledge_by",
-        "resolve_by",
+        instant_column("acknowledge_by", "acknowledge by"),
+        instant_column("resolve_by", "resolve by"),
     ]
     list_filter = ["state", "severity", "category", "tier", "project__client"]
     search_fields = ["title", "description", "project__name", "project__client__name"]
@@ -154,7 +156,7 @@ class EscalationAdmin(admin.ModelAdmin):
             except services.EscalationError as error:
                 self.message_user(request, f"{escalation.title}: {error}", messages.ERROR)
         if changed:
-            self.message_user(request, f"{changed} escalation(s) {done}.", messages.SUCCESS)
+            self.message_user(request, f"{plural(changed, 'escalation')} {done}.", messages.SUCCESS)
 
     @admin.action(description="Acknowledge")
     def acknowledge(self, request, queryset):

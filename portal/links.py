@@ -1,16 +1,14 @@
 """The portal's "send me a link" page: a single-use sign-in link by mail, within a rate limit per
-address and per network address."""
+address and per network address (both in the organisation settings)."""
 
 from django.conf import settings
 from django.core.cache import cache
 
 from comms.models import Message
 from comms.outbox import queue_messages
-from projects.models import Contact
+from projects.models import Contact, OrganisationSettings
 from projects.portal_access import portal_url
 
-REQUESTS_PER_ADDRESS = 3  # per hour
-REQUESTS_PER_IP = 10  # per hour
 RATE_WINDOW = 3600
 
 
@@ -24,9 +22,19 @@ def within_rate(key, limit):
         return True
 
 
+def within_request_limits(*, email, ip):
+    """Count a "send me a link" request against its network address and its email address; False
+    once either has passed the hourly limit the organisation settings give."""
+    organisation = OrganisationSettings.current()
+    return within_rate(f"portal-link:ip:{ip}", organisation.link_requests_per_ip) and within_rate(
+        f"portal-link:email:{email}", organisation.link_requests_per_address
+    )
+
+
 def send_sign_in_link(email, *, now):
     """Mail a single-use link to each contact with portal access at this address. Says nothing of
     whether there was one: the page answers the same either way."""
+    minutes = OrganisationSettings.current().single_use_link_minutes
     messages = []
     for contact in Contact.objects.filter(email__iexact=email, portal_access=True).select_related("client"):
         link = portal_url(contact, now=now, single_use=True)
@@ -38,7 +46,7 @@ def send_sign_in_link(email, *, now):
                 to_email=contact.email,
                 subject="Your link to your project status",
                 body_text=f"Hello {contact.name},\n\nOpen your project status for {contact.client.name} here "
-                f"(the link works once, for 15 minutes):\n{link}\n\nIf you did not ask for it, ignore this email.",
+                f"(the link works once, for {minutes} minutes):\n{link}\n\nIf you did not ask for it, ignore this email.",
                 dedupe_key=f"portal-link:{contact.pk}:{now.timestamp()}",
                 created_at=now,
                 send_after=now,

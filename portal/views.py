@@ -18,12 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comms.calendars import Clocks
 from comms.models import Deadline, Update
-from portal.links import REQUESTS_PER_ADDRESS, REQUESTS_PER_IP, within_rate
+from portal.links import within_request_limits
 from portal.tasks import mail_sign_in_link
-from projects.models import Commitment, Decision
+from projects.models import Commitment, Decision, OrganisationSettings
 from projects.network import request_ip
 from projects.portal_access import (
-    SESSION_AGE,
     LinkRefused,
     calendar_token,
     contact_for_calendar,
@@ -59,7 +58,7 @@ def open_link(request, token):
     response.set_cookie(
         COOKIE,
         session_value(contact),
-        max_age=int(SESSION_AGE.total_seconds()),
+        max_age=int(OrganisationSettings.current().portal_session_age.total_seconds()),
         httponly=True,
         secure=request.is_secure(),
         samesite="Lax",
@@ -139,10 +138,7 @@ def request_link(request):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         ip = request_ip(request)
-        if not (
-            within_rate(f"portal-link:ip:{ip}", REQUESTS_PER_IP)
-            and within_rate(f"portal-link:email:{email}", REQUESTS_PER_ADDRESS)
-        ):
+        if not within_request_limits(email=email, ip=ip):
             return render(request, "portal/request_link.html", {"form": form, "limited": True}, status=429)
         mail_sign_in_link.delay_on_commit(email, timezone.now().isoformat())
         return render(request, "portal/request_link.html", {"form": LinkRequestForm(), "sent": True})

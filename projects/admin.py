@@ -18,6 +18,7 @@ from comms.lifecycle import (
 from comms.models import CadencePolicy, ChannelRule
 from escalations.models import Tier
 
+from .health import plural
 from .models import (
     WEEKDAY_NAMES,
     BusinessCalendar,
@@ -25,6 +26,7 @@ from .models import (
     Commitment,
     Contact,
     Decision,
+    OrganisationSettings,
     PhaseChange,
     Project,
 )
@@ -131,7 +133,7 @@ class ContactAdmin(admin.ModelAdmin):
         count = queryset.filter(portal_access=True).update(
             portal_access=False, portal_revoked_at=timezone.now()
         )
-        self.message_user(request, f"Portal access revoked for {count} contact(s).", messages.SUCCESS)
+        self.message_user(request, f"Portal access revoked for {plural(count, 'contact')}.", messages.SUCCESS)
 
 
 class ChannelRuleInline(admin.TabularInline):
@@ -305,3 +307,31 @@ class CommitmentAdmin(admin.ModelAdmin):
     search_fields = ["description", "project__name"]
     list_select_related = ["project__client"]
     date_hierarchy = "due_on"
+
+
+@admin.register(OrganisationSettings)
+class OrganisationSettingsAdmin(admin.ModelAdmin):
+    """One object: nothing to add beside it and nothing to delete."""
+
+    fieldsets = [
+        ("Drafts and deadlines", {"fields": ["review_window_hours", "late_grace_business_days"]}),
+        ("Client email", {"fields": ["routine_response_hours", "urgent_response_hours"]}),
+        (
+            "Client portal",
+            {
+                "fields": [
+                    "portal_link_days",
+                    "single_use_link_minutes",
+                    "portal_session_hours",
+                    "link_requests_per_address",
+                    "link_requests_per_ip",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return not OrganisationSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

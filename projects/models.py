@@ -1,5 +1,6 @@
 """Clients, their contacts and calendars, projects with their phases, decisions and commitments."""
 
+import datetime as dt
 import secrets
 import zoneinfo
 
@@ -7,7 +8,7 @@ import holidays
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -461,3 +462,124 @@ class UsedPortalLink(models.Model):
 
     def __str__(self):
         return f"link {self.nonce} used {self.used_at:%Y-%m-%d %H:%M}"
+
+
+def at_least_one(what, unit):
+    return [MinValueValidator(1, message=f"{what} must be at least 1 {unit}.")]
+
+
+class OrganisationSettings(models.Model):
+    """The organisation's numbers from PRODUCT.md, which an admin may tune: one row, read through
+    `current()`. A change times the next deadline computed; deadlines already stored keep theirs."""
+
+    # Plain integers rather than positive ones: a zero or negative number is refused by the
+    # validators below, whose message names the setting; the check constraint holds it in the database.
+
+    review_window_hours = models.SmallIntegerField(
+        default=4,
+        validators=at_least_one("The review window", "business hour"),
+        help_text="Business hours the owner has to review a draft before it is owed (or goes out by itself).",
+    )
+    late_grace_business_days = models.SmallIntegerField(
+        default=1,
+        validators=at_least_one("The late grace", "business day"),
+        help_text="Business days a missed update stays late before it is overdue.",
+    )
+    routine_response_hours = models.SmallIntegerField(
+        default=3,
+        validators=at_least_one("The response target", "business hour"),
+        help_text="Business hours to answer client email; never later than that day's close.",
+    )
+    urgent_response_hours = models.SmallIntegerField(
+        default=1,
+        validators=at_least_one("The urgent response target", "business hour"),
+        help_text="Business hours to answer urgent client email; never later than that day's close.",
+    )
+    portal_link_days = models.SmallIntegerField(
+        default=14,
+        validators=at_least_one("The portal link lifetime", "day"),
+        help_text="Days the personal portal link in an update email keeps working.",
+    )
+    single_use_link_minutes = models.SmallIntegerField(
+        default=15,
+        validators=at_least_one("The sign-in link lifetime", "minute"),
+        help_text="Minutes a link asked for on the portal's “send me a link” page works (once).",
+    )
+    portal_session_hours = models.SmallIntegerField(
+        default=24,
+        validators=at_least_one("The portal session", "hour"),
+        help_text="Hours a client stays signed in to the portal after opening a link.",
+    )
+    link_requests_per_address = models.SmallIntegerField(
+        default=3,
+        validators=at_least_one("The link requests per email address", "request"),
+        help_text="“Send me a link” requests per email address per hour.",
+    )
+    link_requests_per_ip = models.SmallIntegerField(
+        default=10,
+        validators=at_least_one("The link requests per network address", "request"),
+        help_text="“Send me a link” requests per network address per hour.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "organisation settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="one_organisation_settings"),
+            models.CheckConstraint(
+                condition=Q(
+                    review_window_hours__gte=1,
+                    late_grace_business_days__gte=1,
+                    routine_response_hours__gte=1,
+                    urgent_response_hours__gte=1,
+                    portal_link_days__gte=1,
+                    single_use_link_minutes__gte=1,
+                    portal_session_hours__gte=1,
+                    link_requests_per_address__gte=1,
+                    link_requests_per_ip__gte=1,
+                ),
+                name="organisation_numbers_at_least_one",
+            ),
+        ]
+
+    def __str__(self):
+        return "Organisation settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls):
+        """The one settings row, made with the product's defaults if it is missing. One query: a
+        pass over many projects reads it once and hands the numbers down."""
+        return cls.objects.get_or_create(pk=1)[0]
+
+    def clean(self):
+        if (self.urgent_response_hours or 0) > (self.routine_response_hours or 0):
+            raise ValidationError(
+                {"urgent_response_hours": "The urgent response target cannot be longer than the routine one."}
+            )
+
+    @property
+    def review_window(self):
+        return dt.timedelta(hours=self.review_window_hours)
+
+    @property
+    def routine_response(self):
+        return dt.timedelta(hours=self.routine_response_hours)
+
+    @property
+    def urgent_response(self):
+        return dt.timedelta(hours=self.urgent_response_hours)
+
+    @property
+    def portal_link_age(self):
+        return dt.timedelta(days=self.portal_link_days)
+
+    @property
+    def single_use_link_age(self):
+        return dt.timedelta(minutes=self.single_use_link_minutes)
+
+    @property
+    def portal_session_age(self):
+        return dt.timedelta(hours=self.portal_session_hours)

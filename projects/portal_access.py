@@ -16,18 +16,14 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Contact, UsedPortalLink
+from .models import Contact, OrganisationSettings, UsedPortalLink
 
 LINK_SALT = "client-portal-link"
 COOKIE_SALT = "client-portal-session"
-SESSION_AGE = dt.timedelta(days=1)
 
 
 class LinkRefused(Exception):
     """Expired, tampered with, or revoked: the visitor is asked to request a new link."""
-
-
-SINGLE_USE_AGE = dt.timedelta(minutes=15)
 
 
 def link_token(contact, *, now=None, single_use=False):
@@ -39,12 +35,14 @@ def link_token(contact, *, now=None, single_use=False):
 
 def contact_for_link(token):
     """The contact a link opens the portal for; LinkRefused otherwise. A link asked for on the
-    "send me a link" page works once, within 15 minutes; one from an update email, for 14 days."""
+    "send me a link" page works once, within 15 minutes; one from an update email, for 14 days
+    (the organisation settings may say otherwise)."""
     try:
         once = signing.loads(token, salt=LINK_SALT).get("once")
     except (signing.BadSignature, AttributeError):
         raise LinkRefused from None
-    max_age = SINGLE_USE_AGE if once else dt.timedelta(days=settings.PORTAL_LINK_DAYS)
+    organisation = OrganisationSettings.current()
+    max_age = organisation.single_use_link_age if once else organisation.portal_link_age
     contact, _ = _opened(token, salt=LINK_SALT, max_age=max_age)
     if once:
         try:
@@ -64,8 +62,11 @@ def session_value(contact):
 
 def contact_for_session(value):
     """The contact a portal cookie belongs to; None once it expired, was revoked or signed out."""
+    if not value:
+        return None
     try:
-        contact, payload = _opened(value or "", salt=COOKIE_SALT, max_age=SESSION_AGE)
+        max_age = OrganisationSettings.current().portal_session_age
+        contact, payload = _opened(value, salt=COOKIE_SALT, max_age=max_age)
     except LinkRefused:
         return None
     return contact if payload.get("epoch") == contact.portal_session_epoch else None

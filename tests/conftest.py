@@ -22,6 +22,7 @@ DEFAULT_MIGRATIONS = [
     "comms.migrations.0002_default_plan",
     "escalations.migrations.0002_default_path",
     "escalations.migrations.0006_categoryroute_tells_client",
+    "projects.migrations.0010_organisation_settings",
 ]
 
 

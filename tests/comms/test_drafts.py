@@ -424,7 +424,7 @@ def test_decision_confirmation_says_what_when_where_and_who_and_asks_for_a_reply
 
     assert draft.subject == "Fleet dashboard: confirming what we agreed on Fri 10 Nov"
     assert paragraphs(draft.technical)[:4] == [
-        "To confirm in writing what we agreed on a call on Fri 10 Nov at 15:30 GMT:",
+        "To confirm in writing what we agreed on a call on Fri 10 Nov 15:30 London:",
         "Reports go out as PDF, not Excel.",
         "Agreed by: Dana Fox, Eve Stone.",
         "Reply if anything here is not what you understood, and we will correct it before we act on it.",

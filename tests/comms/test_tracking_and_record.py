@@ -120,6 +120,7 @@ def test_the_morning_digest_lists_only_what_needs_the_owner_and_is_skipped_when_
     run_tick(max(digest.due_at, dt.datetime(2026, 3, 4, 9, tzinfo=dt.UTC)))
     mail = Message.objects.get(kind="morning_digest")
     assert mail.to_email == project.owner.email
+    assert mail.subject == "Today: 1 thing needs you"
     assert "“Send the test plan” was promised for" in mail.body_text
 
 

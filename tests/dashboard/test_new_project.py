@@ -189,9 +189,9 @@ def test_logging_the_kickoff_on_the_project_page_drafts_the_summary_for_review(c
     [summary] = open_kickoff_summaries(waiting)
     assert "Kickoff logged: the kickoff summary is drafted for your review" in page
     assert "Kickoff not logged" not in page
-    assert "kickoff call Fri 5 Jun 2026 10:00" in page
+    assert "kickoff call Fri 5 Jun 10:00 London" in page
     assert f'id="draft-{summary.pk}"' in page and summary.subject in page
-    assert "Owed by Mon 8 Jun 10:00." in page  # one business day after the Friday call
+    assert "Owed by Mon 8 Jun 10:00 London." in page  # one business day after the Friday call
 
 
 def test_a_second_kickoff_is_refused_with_a_message(client, waiting):

@@ -1,0 +1,16 @@
+"""`{{ instant|when }}`: an instant as people read it everywhere ("Tue 24 Nov 09:00 London"), in
+the zone the page is in (the team's on the dashboard, the client's on the portal) or in the zone given."""
+
+from django import template
+from django.utils import timezone
+
+from projects import when as formats
+
+register = template.Library()
+
+
+@register.filter(name="when")
+def when(instant, zone=None):
+    if not instant:
+        return ""
+    return formats.when(instant, zone or timezone.get_current_timezone())
