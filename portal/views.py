@@ -98,9 +98,11 @@ def project_status(request, pk):
     # health, which speaks of drafts and internal escalations.
     updates = project.updates.filter(state=Update.State.SENT).order_by("-sent_at")
     commitments = list(project.commitments.exclude(status=Commitment.Status.DROPPED).order_by("due_on"))
-    today = Clocks().client(project).local_date(timezone.now())  # the client's date, not UTC's
+    clocks = Clocks()
+    today = clocks.client(project).local_date(timezone.now())  # the client's date, not UTC's
     context = {
         "contact": contact,
+        "organisation": clocks.organisation(),
         "project": project,
         "upcoming": upcoming(project),
         "we_owe": project.commitments.filter(status=Commitment.Status.OPEN, waiting_for="").order_by(
@@ -141,7 +143,8 @@ def request_link(request):
         if not within_request_limits(email=email, ip=ip):
             return render(request, "portal/request_link.html", {"form": form, "limited": True}, status=429)
         mail_sign_in_link.delay_on_commit(email, timezone.now().isoformat())
-        return render(request, "portal/request_link.html", {"form": LinkRequestForm(), "sent": True})
+        context = {"form": LinkRequestForm(), "sent": True, "organisation": OrganisationSettings.current()}
+        return render(request, "portal/request_link.html", context)
     return render(request, "portal/request_link.html", {"form": form}, status=400 if form.errors else 200)
 
 

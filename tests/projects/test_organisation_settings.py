@@ -102,6 +102,26 @@ def test_the_link_request_limit_per_address_comes_from_the_settings(admin_client
     assert client.post(reverse("portal:request_link"), ask).status_code == 429
 
 
+def test_the_portal_tells_clients_the_numbers_the_settings_give(admin_client, client):
+    cache.clear()
+    assert (
+        edit_settings(
+            admin_client, single_use_link_minutes=30, routine_response_hours=4, urgent_response_hours=2
+        ).status_code
+        == 302
+    )
+    sent = client.post(reverse("portal:request_link"), {"email": "someone@client.example"})
+    assert "It works once, for 30 minutes." in sent.content.decode()
+
+    project = make_project()
+    contact = ContactFactory(client=project.client, kind=Contact.Kind.EXECUTIVE)
+    project.contacts.add(contact)
+    client.get(reverse("portal:open_link", args=[link_token(contact)]))
+    page = " ".join(client.get(reverse("portal:project", args=[project.pk])).content.decode().split())
+    assert "within 4 business hours, and the same business day at the latest" in page
+    assert "within 2 business hours when it is urgent" in page
+
+
 def test_client_mail_is_due_within_the_response_target_the_settings_give():
     OrganisationSettings.objects.filter(pk=1).update(routine_response_hours=2)
     project = make_project()
