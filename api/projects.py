@@ -21,6 +21,7 @@ from comms.lifecycle import (
 from comms.models import CadencePolicy, ChannelRule, MessageType
 from comms.plan import set_cadence, set_channels
 from comms.record import OrgPlan, describe_cadence
+from projects.contacts import add_contact, deactivate_contact, edit_contact, set_portal_access
 from projects.models import Contact, Phase, PhaseChange, Project
 
 from .errors import conflict
@@ -331,6 +332,12 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    project = VisibleProjectField(
+        write_only=True,
+        required=False,
+        help_text="On adding: the project the new contact joins; its client becomes theirs.",
+    )
+
     class Meta:
         model = Contact
         fields = [
@@ -345,9 +352,22 @@ class ContactSerializer(serializers.ModelSerializer):
             "portal_access",
             "email_bounced_at",
             "projects",
+            "project",
         ]
-        read_only_fields = fields
-        extra_kwargs = {"projects": {"help_text": "The projects you may see that this contact is on."}}
+        read_only_fields = ["id", "client", "email_bounced_at", "projects"]
+        extra_kwargs = {
+            "projects": {"help_text": "The projects you may see that this contact is on."},
+            "portal_access": {"help_text": "False revokes every portal link and session issued so far."},
+        }
+
+    def validate(self, attrs):
+        if self.instance is None and "project" not in attrs:
+            raise serializers.ValidationError({"project": ["A new contact joins a project: name it."]})
+        return attrs
+
+
+class DeactivationSerializer(serializers.Serializer):
+    project = VisibleProjectField(help_text="The project the contact leaves.")
 
 
 class ContactFilter(Filters):
@@ -358,8 +378,10 @@ class ContactFilter(Filters):
         fields = ["client", "kind", "project"]
 
 
-class ContactViewSet(viewsets.ReadOnlyModelViewSet):
-    """The people of the clients whose projects the user may see."""
+class ContactViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The people of the clients whose projects the user may see: added to one of those projects,
+    edited, portal access revoked or given back, deactivated — through `projects.contacts`, the
+    path the dashboard takes."""
 
     queryset = Contact.objects.all()
     serializer_class = ContactSerializer
@@ -375,6 +397,40 @@ class ContactViewSet(viewsets.ReadOnlyModelViewSet):
             .filter(client__in=visible_clients(user))
             .prefetch_related(Prefetch("projects", queryset=visible_projects(user).order_by("pk")))
         )
+
+    def visible(self, contact):
+        """The contact as this user may read it: only the projects they may see."""
+        return self.get_queryset().get(pk=contact.pk)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        contact = add_contact(data.pop("project"), **data)
+        serializer.instance = self.visible(contact)
+
+    @transaction.atomic
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("project", None)
+        allowed = data.pop("portal_access", None)
+        contact = serializer.instance
+        if data:
+            edit_contact(contact, **data)
+        if allowed is not None and allowed != contact.portal_access:
+            set_portal_access(contact, allowed=allowed)
+        serializer.instance = self.visible(contact)
+
+    @extend_schema(request=DeactivationSerializer, responses={200: ContactSerializer})
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        """Off the project, no more updates, no portal; the contact stays in the record."""
+        contact = self.get_object()
+        incoming = DeactivationSerializer(data=request.data, context=self.get_serializer_context())
+        incoming.is_valid(raise_exception=True)
+        project = incoming.validated_data["project"]
+        if not project.contacts.filter(pk=contact.pk).exists():
+            raise serializers.ValidationError({"project": ["This contact is not on that project."]})
+        deactivate_contact(contact, project=project)
+        return Response(self.get_serializer(self.visible(contact)).data)
 
 
 # --- Phases --------------------------------------------------------------------------------------

@@ -187,6 +187,16 @@ class CadenceForm(forms.Form):
     business_days_only = forms.BooleanField(required=False, label="Count business days only")
 
 
+class ContactForm(forms.ModelForm):
+    """One of the client's people: who they are, which version of an update they get, and whether
+    they get updates at all. Portal access is its own action, as taking it away ends old links."""
+
+    class Meta:
+        model = Contact
+        fields = ["name", "email", "kind", "role", "phone", "receives_updates"]
+        labels = {"kind": "Gets the update for", "receives_updates": "Receives updates"}
+
+
 class PeopleForm(forms.ModelForm):
     """Who talks to whom: the one named owner, the lead, and the client's contacts on the project."""
 

@@ -28,6 +28,18 @@ urlpatterns = [
     path("projects/<int:pk>/plan/channels/", views.channels_view, name="channels"),
     path("projects/<int:pk>/plan/cadence/", views.cadence_view, name="cadence"),
     path("projects/<int:pk>/plan/people/", views.people_view, name="people"),
+    path("projects/<int:pk>/contacts/", views.add_contact_view, name="add_contact"),
+    path("projects/<int:pk>/contacts/<int:contact_pk>/", views.edit_contact_view, name="edit_contact"),
+    path(
+        "projects/<int:pk>/contacts/<int:contact_pk>/portal/",
+        views.contact_portal_view,
+        name="contact_portal",
+    ),
+    path(
+        "projects/<int:pk>/contacts/<int:contact_pk>/deactivate/",
+        views.deactivate_contact_view,
+        name="deactivate_contact",
+    ),
     path("projects/<int:pk>/plan/escalation-path/", views.escalation_path_view, name="escalation_path"),
     path("projects/<int:pk>/meetings/", views.log_meeting_view, name="log_meeting"),
     path("projects/<int:pk>/mail/<int:message_pk>/reply/", views.reply_view, name="reply"),

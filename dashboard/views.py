@@ -56,6 +56,7 @@ from dashboard.forms import (
     CadenceForm,
     ChannelsForm,
     CommitmentForm,
+    ContactForm,
     DecisionForm,
     DraftForm,
     EscalationForm,
@@ -73,6 +74,7 @@ from dashboard.forms import (
 from dashboard.portfolio import health_of, portfolio, weekly_team_figures, with_health_facts
 from escalations import services as escalation_services
 from escalations.models import Escalation, Tier
+from projects.contacts import add_contact, deactivate_contact, edit_contact, set_portal_access
 from projects.models import Client, Commitment, Contact, Phase, Project
 from projects.services import add_commitment, complete_commitment
 
@@ -241,7 +243,12 @@ def render_project(request, project, *, status=200, **forms):
         "project": project,
         "health": health_of(facts, now=now),
         "now": now,
-        "contacts": project.contacts.all(),
+        # One query serves the list and a form for each contact.
+        "contacts": [
+            (contact, forms.get(f"contact_{contact.pk}") or contact_form(contact))
+            for contact in project.contacts.all()
+        ],
+        "new_contact_form": forms.get("new_contact") or new_contact_form(project),
         # A new person's mail asks for them to be added until they are.
         "client_addresses": {
             email.lower() for email in project.client.contacts.values_list("email", flat=True)
@@ -547,6 +554,71 @@ def people_view(request, pk):
         contacts=data["contacts"],
     )
     return done(request, project, "Owner, lead and contacts saved.")
+
+
+def contact_form(contact, data=None):
+    return ContactForm(data, instance=contact, prefix=f"contact-{contact.pk}")
+
+
+def new_contact_form(project, data=None):
+    return ContactForm(data, instance=Contact(client=project.client), auto_id="new-contact-%s")
+
+
+def saved(form, action, **arguments):
+    """Run a contact service on a valid form; what the model still refuses (an address the client
+    already has) comes back as the form's error."""
+    if not form.is_valid():
+        return None
+    try:
+        return action(**arguments, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@login_required
+@require_POST
+def add_contact_view(request, pk):
+    project = project_for(request, pk)
+    form = new_contact_form(project, request.POST)
+    contact = saved(form, add_contact, project=project)
+    if contact is None:
+        return render_project(request, project, status=400, new_contact=form)
+    return done(request, project, f"{contact.name} added.")
+
+
+@login_required
+@require_POST
+def edit_contact_view(request, pk, contact_pk):
+    project = project_for(request, pk)
+    contact = get_object_or_404(project.contacts, pk=contact_pk)
+    form = contact_form(contact, request.POST)
+    if saved(form, edit_contact, contact=contact) is None:
+        return render_project(request, project, status=400, **{f"contact_{contact.pk}": form})
+    return done(request, project, f"{contact.name} saved.")
+
+
+@login_required
+@require_POST
+def contact_portal_view(request, pk, contact_pk):
+    project = project_for(request, pk)
+    contact = get_object_or_404(project.contacts, pk=contact_pk)
+    allowed = request.POST.get("access") == "grant"
+    set_portal_access(contact, allowed=allowed)
+    return done(
+        request,
+        project,
+        f"{contact.name} may open the portal." if allowed else f"Portal access of {contact.name} revoked.",
+    )
+
+
+@login_required
+@require_POST
+def deactivate_contact_view(request, pk, contact_pk):
+    project = project_for(request, pk)
+    contact = get_object_or_404(project.contacts, pk=contact_pk)
+    deactivate_contact(contact, project=project)
+    return done(request, project, f"{contact.name} is off this project, with no updates and no portal.")
 
 
 @login_required
