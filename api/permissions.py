@@ -2,6 +2,8 @@
 every queryset and every reference in a request body, so another lead's object answers 404 (or, in
 a body, 'does not exist'), never a 403 that admits it is there."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from projects.models import Client, Contact, Project
@@ -23,6 +25,7 @@ class ProjectScoped:
         return super().get_queryset().filter(project__in=visible_projects(self.request.user))
 
 
+@extend_schema_field(OpenApiTypes.INT)  # a project id, also where no model field names it
 class VisibleProjectField(serializers.PrimaryKeyRelatedField):
     """A project the requesting user may see; any other id reads as unknown."""
 
