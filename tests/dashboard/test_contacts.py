@@ -6,16 +6,9 @@ from django.urls import reverse
 
 from projects.models import Contact
 from projects.portal_access import link_token
-from tests.factories import ContactFactory, UserFactory, make_project
+from tests.factories import ContactFactory, make_project
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lead(client):
-    user = UserFactory(username="lena", email="lena@agency.example")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

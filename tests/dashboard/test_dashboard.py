@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lead(client):
-    user = UserFactory(username="lena", email="lena@agency.example")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def project(lead):
     project = make_project(owner=lead, name="Fleet dashboard")
     project.contacts.add(

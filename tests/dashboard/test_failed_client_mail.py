@@ -13,20 +13,13 @@ from comms import outbox
 from comms.models import Message
 from projects.health import HealthFacts, assess
 from projects.models import Contact
-from tests.factories import ContactFactory, UserFactory, make_project
+from tests.factories import ContactFactory, make_project
 
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 REFUSES_THE_ADDRESS = "tests.comms.failing_mail_backends.RefusesTheAddress"
 FAILED = "mail to Mia Thompson failed: The message cannot be sent as it is: Invalid email address 'mia@@harbourfinch'"
-
-
-@pytest.fixture
-def lead(client):
-    user = UserFactory(username="lena", email="lena@agency.example")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -9,19 +9,12 @@ from comms.lifecycle import log_decision
 from comms.models import Message, Update
 from escalations.models import Escalation
 from projects.models import Contact, Project
-from tests.factories import ContactFactory, UserFactory, make_project
+from tests.factories import ContactFactory, make_project
 
 pytestmark = pytest.mark.django_db
 
 INJECTED = "Confirming the launch\r\nBcc: everyone@example.com"
 ONE_LINE = "Keep this on one line"
-
-
-@pytest.fixture
-def lead(client):
-    user = UserFactory(username="lena", email="lena@agency.example")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

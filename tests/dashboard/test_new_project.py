@@ -20,13 +20,6 @@ def utc(*args):
 
 
 @pytest.fixture
-def lead(client):
-    user = UserFactory(username="lena", email="lena@agency.example")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def harbour(lead):
     """A client the lead works with: they own one of its projects."""
     project = make_project(owner=lead, name="Fleet dashboard", client=ClientFactory(name="Harbour & Finch"))

@@ -14,19 +14,12 @@ from comms.lifecycle import change_phase, log_decision
 from comms.models import Message, Update, UpdateKind
 from projects.models import Phase
 from projects.services import add_commitment
-from tests.factories import UserFactory, make_client_mail, make_project
+from tests.factories import make_client_mail, make_project
 
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 MESSAGE_KINDS = ["reply", "client_mail", "escalation_raised", "escalation_resolved", *drafts.KINDS]
-
-
-@pytest.fixture
-def lead(client):
-    user = UserFactory(username="lena", email="lena@agency.example")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -11,18 +11,11 @@ from comms.autopilot import edit_draft
 from comms.lifecycle import log_decision
 from comms.models import Message, Update
 from projects.models import Contact
-from tests.factories import ContactFactory, UserFactory, make_project
+from tests.factories import ContactFactory, make_project
 
 pytestmark = pytest.mark.django_db
 
 MARKUP = "<b>bold</b><script>alert(1)</script>"
-
-
-@pytest.fixture
-def lead(client):
-    user = UserFactory(username="lena", email="lena@agency.example")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
