@@ -1,6 +1,7 @@
 """Commitments: dated promises to the client, added, held up on the client and completed through
-`projects.services`."""
+`projects.services`; their progress, recovery plan and waits reported by PATCH."""
 
+from django.db import transaction
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 
 from comms.calendars import Clocks
 from projects.models import Commitment
-from projects.services import add_commitment, complete_commitment, wait_on_client_for
+from projects.services import add_commitment, complete_commitment, report_progress, wait_on_client_for
 
 from .errors import Conflict, conflict
 from .filters import Filters, since_until
@@ -57,13 +58,19 @@ class CommitmentSerializer(serializers.ModelSerializer):
         return commitment.is_overdue(today)
 
 
-class WaitingSerializer(serializers.ModelSerializer):
-    """What the team waits for from the client before it can go on; empty clears it."""
+class CommitmentChangeSerializer(serializers.ModelSerializer):
+    """What a lead reports on an open promise: any of how far it has got, how a late one will be
+    put right, and what the team waits for from the client (empty clears the wait)."""
 
     class Meta:
         model = Commitment
-        fields = ["waiting_for"]
-        extra_kwargs = {"waiting_for": {"required": True}}
+        fields = ["progress", "recovery_plan", "waiting_for"]
+        extra_kwargs = {name: {"required": False} for name in fields}
+
+    def validate(self, data):
+        if not data:
+            raise serializers.ValidationError("Send progress, recovery_plan or waiting_for.")
+        return data
 
 
 class CompletionSerializer(serializers.Serializer):
@@ -107,15 +114,24 @@ class CommitmentViewSet(
         serializer.instance = add_commitment(data.pop("project"), **data)
 
     @extend_schema(
-        request=WaitingSerializer,
+        request=CommitmentChangeSerializer,
         responses={200: CommitmentSerializer, 409: conflict("The commitment is done or dropped.")},
     )
+    @transaction.atomic
     def partial_update(self, request, *args, **kwargs):
         commitment = self.get_object()
-        incoming = WaitingSerializer(commitment, data=request.data)
+        incoming = CommitmentChangeSerializer(commitment, data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
         open_only(commitment)
-        wait_on_client_for(commitment, what=incoming.validated_data["waiting_for"], now=timezone.now())
+        change = incoming.validated_data
+        if "progress" in change or "recovery_plan" in change:
+            report_progress(
+                commitment,
+                progress=change.get("progress", commitment.progress),
+                recovery_plan=change.get("recovery_plan", commitment.recovery_plan),
+            )
+        if "waiting_for" in change:
+            wait_on_client_for(commitment, what=change["waiting_for"], now=timezone.now())
         return Response(self.get_serializer(commitment).data)
 
     @extend_schema(

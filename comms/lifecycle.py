@@ -50,6 +50,9 @@ EDITABLE_FIELDS = frozenset(
 )
 # A clock a few minutes ahead of the server's still logs a call that has just ended.
 CLOCK_SKEW = dt.timedelta(minutes=5)
+# Earlier moments are slips of the keyboard (0001, 1926), and far enough back they fall off the
+# calendar arithmetic altogether.
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class PhaseUnchanged(ValueError):
@@ -99,7 +102,10 @@ def update_project(project, *, by, contacts=None, team=None, **fields):
     return project
 
 
-def refuse_future(at, field, what):
+def refuse_implausible(at, field, what):
+    """A moment logged by hand happened, and not before EARLIEST."""
+    if at < EARLIEST:
+        raise ValidationError({field: f"The {what} is dated {at.year}: check the year."})
     if at > timezone.now() + CLOCK_SKEW:
         raise ValidationError({field: f"The {what} is in the future: log it once it has happened."})
 
@@ -126,7 +132,7 @@ def log_kickoff(project, *, at, by):
         )
     if project.phase == Phase.CLOSED:
         raise ValidationError({"kickoff_at": "The project is closed."})
-    refuse_future(at, "kickoff_at", "kickoff call")
+    refuse_implausible(at, "kickoff_at", "kickoff call")
     project.kickoff_at = at
     project.save(update_fields=["kickoff_at"])
     clocks = Clocks()
@@ -143,6 +149,7 @@ def log_kickoff(project, *, at, by):
 def log_decision(project, *, summary, made_in, made_at, by, agreed_by=(), awaiting_client=False, now=None):
     """Record a decision; one made by voice gets its written confirmation drafted at once, owed
     within one business day of the call."""
+    refuse_implausible(made_at, "made_at", "decision")
     decision = Decision.objects.create(
         project=project,
         summary=summary,
@@ -233,7 +240,7 @@ def record_launch(project, *, at, by):
     project = Project.objects.select_for_update().select_related("client__calendar").get(pk=project.pk)
     if project.launched_at:
         raise AlreadyLogged(f"The launch is already recorded ({project.launched_at:%a %d %b %Y %H:%M} UTC).")
-    refuse_future(at, "launched_at", "launch")
+    refuse_implausible(at, "launched_at", "launch")
     project.launched_at = at
     project.save(update_fields=["launched_at"])
     clocks = Clocks()

@@ -75,6 +75,28 @@ class CommitmentForm(forms.ModelForm):
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
 
 
+class ProgressForm(forms.ModelForm):
+    """How far a promise has got, and, when it is late, how it will be put right: both are said to
+    the client in the next update."""
+
+    class Meta:
+        model = Commitment
+        fields = ["progress", "recovery_plan"]
+        labels = {"progress": "Done, in per cent", "recovery_plan": "Recovery plan"}
+        widgets = {
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100}),
+            "recovery_plan": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class WaitingForm(forms.Form):
+    what = forms.CharField(
+        max_length=300,
+        label="Waiting on the client for",
+        help_text="A sign-off, an answer, access: updates and the portal then say it is their move.",
+    )
+
+
 class PhaseForm(forms.Form):
     to = forms.ChoiceField(choices=Phase.choices, label="Move to")
     note = forms.CharField(
@@ -131,11 +153,20 @@ class EscalationForm(forms.Form):
 
 
 class EscalationStepForm(forms.Form):
-    STEPS = [("move_up", "Move up"), ("comment", "Comment"), ("resolve", "Resolve"), ("close", "Close")]
+    STEPS = [
+        ("move_up", "Move up"),
+        ("comment", "Comment"),
+        ("wait", "Wait on the client (pauses the resolve clock)"),
+        ("resume", "Resume (the client has answered)"),
+        ("resolve", "Resolve"),
+        ("close", "Close"),
+    ]
 
     step = forms.ChoiceField(choices=STEPS)
     note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note, reason or resolution"
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Note, reason, what is awaited, or resolution",
     )
     what = forms.CharField(required=False, label="Post-mortem: what happened")
     why = forms.CharField(required=False, label="Why it happened")
@@ -195,6 +226,19 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = ["name", "email", "kind", "role", "phone", "receives_updates"]
         labels = {"kind": "Gets the update for", "receives_updates": "Receives updates"}
+
+
+class DeliveryTermsForm(forms.ModelForm):
+    """What the delivery summary tells the client beside what shipped, and whether drafts go out
+    unreviewed when their time comes."""
+
+    class Meta:
+        model = Project
+        fields = ["auto_send_drafts", "known_limitations", "support_terms"]
+        widgets = {
+            "known_limitations": forms.Textarea(attrs={"rows": 3}),
+            "support_terms": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class PeopleForm(forms.ModelForm):

@@ -23,11 +23,22 @@ urlpatterns = [
         views.complete_commitment_view,
         name="complete_commitment",
     ),
+    path(
+        "projects/<int:pk>/commitments/<int:commitment_pk>/progress/",
+        views.commitment_progress_view,
+        name="commitment_progress",
+    ),
+    path(
+        "projects/<int:pk>/commitments/<int:commitment_pk>/waiting/",
+        views.commitment_waiting_view,
+        name="commitment_waiting",
+    ),
     path("projects/<int:pk>/phase/", views.change_phase_view, name="change_phase"),
     path("projects/<int:pk>/launch/", views.record_launch_view, name="record_launch"),
     path("projects/<int:pk>/plan/channels/", views.channels_view, name="channels"),
     path("projects/<int:pk>/plan/cadence/", views.cadence_view, name="cadence"),
     path("projects/<int:pk>/plan/people/", views.people_view, name="people"),
+    path("projects/<int:pk>/plan/delivery/", views.delivery_terms_view, name="delivery_terms"),
     path("projects/<int:pk>/contacts/", views.add_contact_view, name="add_contact"),
     path("projects/<int:pk>/contacts/<int:contact_pk>/", views.edit_contact_view, name="edit_contact"),
     path(

@@ -3,6 +3,7 @@ is done. Views parse a form, call a service, and redirect or re-render with the 
 
 from __future__ import annotations
 
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -12,11 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from comms.autopilot import (
     DraftSuperseded,
@@ -58,6 +60,7 @@ from dashboard.forms import (
     CommitmentForm,
     ContactForm,
     DecisionForm,
+    DeliveryTermsForm,
     DraftForm,
     EscalationForm,
     EscalationPathForm,
@@ -69,14 +72,16 @@ from dashboard.forms import (
     PeopleForm,
     PhaseForm,
     PortfolioFilter,
+    ProgressForm,
     ReplyForm,
+    WaitingForm,
 )
 from dashboard.portfolio import health_of, portfolio, weekly_team_figures, with_health_facts
 from escalations import services as escalation_services
 from escalations.models import Escalation, Tier
 from projects.contacts import add_contact, deactivate_contact, edit_contact, set_portal_access
 from projects.models import Client, Commitment, Contact, Phase, Project
-from projects.services import add_commitment, complete_commitment
+from projects.services import add_commitment, complete_commitment, report_progress, wait_on_client_for
 
 TIMELINE_LENGTH = 100  # the newest entries; the search page reaches the whole record
 WAITING_SHOWN = 10  # client emails to answer, the soonest due first
@@ -94,6 +99,21 @@ TIMELINE_KINDS = [
 def team_time():
     """Times on the dashboard read in the team's own zone."""
     timezone.activate(ZoneInfo(Clocks().team_default_calendar().time_zone))
+
+
+def project_action(view):
+    """A change made from the project page. A failed form comes back on that page with its section
+    open; htmx swaps the section in place, so the address stays the project page's. The action's
+    own address answers a GET (a reload or a bookmark of it) with the project page."""
+
+    @login_required
+    @wraps(view)
+    def action(request, pk, **kwargs):
+        if request.method != "POST":
+            return redirect("dashboard:project", pk=pk)
+        return view(request, pk, **kwargs)
+
+    return action
 
 
 @login_required
@@ -159,8 +179,7 @@ def new_project_page(request):
     return render(request, "dashboard/new_project.html", {"form": form}, status=status)
 
 
-@login_required
-@require_POST
+@project_action
 def log_kickoff_view(request, pk):
     project = project_for(request, pk)
     form = KickoffForm(request.POST)
@@ -285,9 +304,19 @@ def render_project(request, project, *, status=200, **forms):
         ],
         "waiting": [(message, forms.get(f"reply_{message.pk}") or ReplyForm()) for message in waiting],
         "more_waiting": facts.unanswered_mails - len(waiting),
-        "commitments": project.commitments.all(),
+        "commitments": [
+            (
+                commitment,
+                forms.get(f"progress_{commitment.pk}") or progress_form(commitment),
+                forms.get(f"waiting_{commitment.pk}") or waiting_form(commitment),
+            )
+            for commitment in project.commitments.all()
+        ],
         "escalations": [
-            (escalation, EscalationStepForm(auto_id=f"step-{escalation.pk}-%s"))
+            (
+                escalation,
+                forms.get(f"step_{escalation.pk}") or EscalationStepForm(auto_id=f"step-{escalation.pk}-%s"),
+            )
             for escalation in project.escalations.exclude(state=Escalation.State.CLOSED).select_related(
                 "first_responder"
             )
@@ -308,6 +337,7 @@ def render_project(request, project, *, status=200, **forms):
         ),
         "cadence_form": forms.get("cadence") or CadenceForm(initial={"phase": project.phase}),
         "people_form": forms.get("people") or PeopleForm(instance=project),
+        "terms_form": forms.get("terms") or DeliveryTermsForm(instance=project),
         "path_form": forms.get("path") or EscalationPathForm(path=Tier.path_for(project)),
         "meeting_form": forms.get("meeting") or MeetingForm(),
     }
@@ -316,11 +346,24 @@ def render_project(request, project, *, status=200, **forms):
 
 def done(request, project, text):
     messages.success(request, text)
-    return redirect("dashboard:project", pk=project.pk)
+    return back_to_project(request, project)
 
 
-@login_required
-@require_POST
+def refused(request, project, text):
+    messages.error(request, text)
+    return back_to_project(request, project)
+
+
+def back_to_project(request, project):
+    """A change shows in more than one section (a decision drafts its confirmation), so the whole
+    page is read again; htmx is asked to load it rather than swap in one part."""
+    url = reverse("dashboard:project", args=[project.pk])
+    if request.headers.get("HX-Request"):
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+@project_action
 def save_draft(request, pk, update_pk):
     project = project_for(request, pk)
     update = get_object_or_404(project.updates, pk=update_pk)
@@ -336,14 +379,15 @@ def save_draft(request, pk, update_pk):
         try:
             send_update(update, by=request.user, now=timezone.now())
         except (NoRecipients, DraftSuperseded) as problem:
-            messages.error(request, str(problem))
-            return redirect("dashboard:project", pk=project.pk)
+            # The edit is saved; what stops the sending is said beside the draft.
+            form = DraftForm(instance=update, initial={"revision": update.revision})
+            form.add_error(None, f"Saved, not sent: {problem}")
+            return render_project(request, project, status=409, **{f"draft_{update.pk}": form})
         return done(request, project, f"“{update.subject}” is on its way to the client.")
     return done(request, project, "Draft saved.")
 
 
-@login_required
-@require_POST
+@project_action
 def log_decision_view(request, pk):
     project = project_for(request, pk)
     form = DecisionForm(request.POST, project=project)
@@ -365,8 +409,7 @@ def log_decision_view(request, pk):
     return done(request, project, "Decision logged.")
 
 
-@login_required
-@require_POST
+@project_action
 def add_commitment_view(request, pk):
     project = project_for(request, pk)
     form = CommitmentForm(request.POST)
@@ -376,8 +419,7 @@ def add_commitment_view(request, pk):
     return done(request, project, "Commitment added; updates will restate it until it is done.")
 
 
-@login_required
-@require_POST
+@project_action
 def complete_commitment_view(request, pk, commitment_pk):
     project = project_for(request, pk)
     commitment = get_object_or_404(project.commitments, pk=commitment_pk, status=Commitment.Status.OPEN)
@@ -385,8 +427,42 @@ def complete_commitment_view(request, pk, commitment_pk):
     return done(request, project, f"“{commitment.description}” is done.")
 
 
-@login_required
-@require_POST
+@project_action
+def commitment_progress_view(request, pk, commitment_pk):
+    project = project_for(request, pk)
+    commitment = get_object_or_404(project.commitments, pk=commitment_pk, status=Commitment.Status.OPEN)
+    form = progress_form(commitment, request.POST)
+    if saved(form, report_progress, commitment=commitment) is None:
+        return render_project(request, project, status=400, **{f"progress_{commitment.pk}": form})
+    return done(request, project, f"“{commitment.description}”: {commitment.progress}% done.")
+
+
+@project_action
+def commitment_waiting_view(request, pk, commitment_pk):
+    """Held up by the client, or going again ("resume"): the next update says whose move it is."""
+    project = project_for(request, pk)
+    commitment = get_object_or_404(project.commitments, pk=commitment_pk, status=Commitment.Status.OPEN)
+    if "resume" in request.POST:
+        wait_on_client_for(commitment, what="", now=timezone.now())
+        return done(request, project, f"“{commitment.description}” is our move again.")
+    form = waiting_form(commitment, request.POST)
+    if saved(form, wait_on_client_for, commitment=commitment, now=timezone.now()) is None:
+        return render_project(request, project, status=400, **{f"waiting_{commitment.pk}": form})
+    return done(
+        request, project, f"“{commitment.description}” waits on the client for {commitment.waiting_for}."
+    )
+
+
+@project_action
+def delivery_terms_view(request, pk):
+    project = project_for(request, pk)
+    form = DeliveryTermsForm(request.POST, instance=project)
+    if saved(form, update_project, project=project, by=request.user) is None:
+        return render_project(request, project, status=400, terms=form)
+    return done(request, project, "Drafts and delivery terms saved.")
+
+
+@project_action
 def change_phase_view(request, pk):
     project = project_for(request, pk)
     form = PhaseForm(request.POST, project=project)
@@ -396,8 +472,7 @@ def change_phase_view(request, pk):
     return done(request, project, "Phase changed; the one-line notice to the client is drafted below.")
 
 
-@login_required
-@require_POST
+@project_action
 def reply_view(request, pk, message_pk):
     project = project_for(request, pk)
     message = get_object_or_404(project.messages, pk=message_pk, direction=Message.Direction.IN)
@@ -408,8 +483,7 @@ def reply_view(request, pk, message_pk):
     return done(request, project, f"Reply sent to {message.from_email}.")
 
 
-@login_required
-@require_POST
+@project_action
 def raise_escalation_view(request, pk):
     project = project_for(request, pk)
     form = EscalationForm(request.POST)
@@ -421,29 +495,26 @@ def raise_escalation_view(request, pk):
     return done(request, project, f"Escalation raised and sent to {person_name(escalation.first_responder)}.")
 
 
-@login_required
-@require_POST
+@project_action
 def acknowledge_escalation_view(request, pk, escalation_pk):
     project = project_for(request, pk)
     escalation = get_object_or_404(project.escalations, pk=escalation_pk)
     try:
         escalation_services.acknowledge(escalation, by=request.user, now=timezone.now())
     except escalation_services.EscalationError as problem:
-        messages.error(request, str(problem))
-        return redirect("dashboard:project", pk=project.pk)
+        return refused(request, project, str(problem))
     return done(request, project, "Escalation acknowledged.")
 
 
-@login_required
-@require_POST
+@project_action
 def escalation_step_view(request, pk, escalation_pk):
-    """Move up, comment, resolve or close: the procedure's rules answer in words when refused."""
+    """Move up, comment, wait on the client, resume, resolve or close: what the procedure refuses
+    comes back in words beside the form."""
     project = project_for(request, pk)
     escalation = get_object_or_404(project.escalations, pk=escalation_pk)
-    form = EscalationStepForm(request.POST)
+    form = EscalationStepForm(request.POST, auto_id=f"step-{escalation.pk}-%s")
     if not form.is_valid():
-        messages.error(request, "Choose what to do with the escalation.")
-        return redirect("dashboard:project", pk=project.pk)
+        return render_project(request, project, status=400, **{f"step_{escalation.pk}": form})
     data, now = form.cleaned_data, timezone.now()
     steps = {
         "move_up": lambda: escalation_services.move_up(
@@ -452,6 +523,10 @@ def escalation_step_view(request, pk, escalation_pk):
         "comment": lambda: escalation_services.comment(
             escalation, by=request.user, note=data["note"], now=now
         ),
+        "wait": lambda: escalation_services.wait_on_client(
+            escalation, by=request.user, what=data["note"], now=now
+        ),
+        "resume": lambda: escalation_services.resume(escalation, by=request.user, now=now),
         "resolve": lambda: escalation_services.resolve(
             escalation, by=request.user, resolution=data["note"], now=now
         ),
@@ -468,13 +543,12 @@ def escalation_step_view(request, pk, escalation_pk):
     try:
         steps[data["step"]]()
     except escalation_services.EscalationError as problem:
-        messages.error(request, str(problem))
-        return redirect("dashboard:project", pk=project.pk)
+        form.add_error(None, str(problem))
+        return render_project(request, project, status=409, **{f"step_{escalation.pk}": form})
     return done(request, project, f"Escalation: {dict(EscalationStepForm.STEPS)[data['step']].lower()} done.")
 
 
-@login_required
-@require_POST
+@project_action
 def record_launch_view(request, pk):
     project = project_for(request, pk)
     form = LaunchForm(request.POST, project=project)
@@ -488,8 +562,7 @@ def record_launch_view(request, pk):
     )
 
 
-@login_required
-@require_POST
+@project_action
 def log_meeting_view(request, pk):
     project = project_for(request, pk)
     form = MeetingForm(request.POST)
@@ -513,8 +586,7 @@ def preview_draft(request, pk, update_pk, audience):
     return render(request, template, context)
 
 
-@login_required
-@require_POST
+@project_action
 def channels_view(request, pk):
     project = project_for(request, pk)
     form = ChannelsForm(request.POST, rules={})
@@ -524,8 +596,7 @@ def channels_view(request, pk):
     return done(request, project, "Channel rules saved.")
 
 
-@login_required
-@require_POST
+@project_action
 def cadence_view(request, pk):
     project = project_for(request, pk)
     form = CadenceForm(request.POST)
@@ -537,8 +608,7 @@ def cadence_view(request, pk):
     return done(request, project, f"Cadence for {Phase(form.cleaned_data['phase']).label} saved.")
 
 
-@login_required
-@require_POST
+@project_action
 def people_view(request, pk):
     project = project_for(request, pk)
     form = PeopleForm(request.POST, instance=project)
@@ -556,6 +626,14 @@ def people_view(request, pk):
     return done(request, project, "Owner, lead and contacts saved.")
 
 
+def progress_form(commitment, data=None):
+    return ProgressForm(data, instance=commitment, prefix=f"progress-{commitment.pk}")
+
+
+def waiting_form(commitment, data=None):
+    return WaitingForm(data, initial={"what": commitment.waiting_for}, prefix=f"waiting-{commitment.pk}")
+
+
 def contact_form(contact, data=None):
     return ContactForm(data, instance=contact, prefix=f"contact-{contact.pk}")
 
@@ -565,8 +643,8 @@ def new_contact_form(project, data=None):
 
 
 def saved(form, action, **arguments):
-    """Run a contact service on a valid form; what the model still refuses (an address the client
-    already has) comes back as the form's error."""
+    """Run a service on a valid form; what the model still refuses (an address the client already
+    has, a done promise) comes back as the form's error."""
     if not form.is_valid():
         return None
     try:
@@ -576,8 +654,7 @@ def saved(form, action, **arguments):
         return None
 
 
-@login_required
-@require_POST
+@project_action
 def add_contact_view(request, pk):
     project = project_for(request, pk)
     form = new_contact_form(project, request.POST)
@@ -587,8 +664,7 @@ def add_contact_view(request, pk):
     return done(request, project, f"{contact.name} added.")
 
 
-@login_required
-@require_POST
+@project_action
 def edit_contact_view(request, pk, contact_pk):
     project = project_for(request, pk)
     contact = get_object_or_404(project.contacts, pk=contact_pk)
@@ -598,8 +674,7 @@ def edit_contact_view(request, pk, contact_pk):
     return done(request, project, f"{contact.name} saved.")
 
 
-@login_required
-@require_POST
+@project_action
 def contact_portal_view(request, pk, contact_pk):
     project = project_for(request, pk)
     contact = get_object_or_404(project.contacts, pk=contact_pk)
@@ -612,8 +687,7 @@ def contact_portal_view(request, pk, contact_pk):
     )
 
 
-@login_required
-@require_POST
+@project_action
 def deactivate_contact_view(request, pk, contact_pk):
     project = project_for(request, pk)
     contact = get_object_or_404(project.contacts, pk=contact_pk)
@@ -621,8 +695,7 @@ def deactivate_contact_view(request, pk, contact_pk):
     return done(request, project, f"{contact.name} is off this project, with no updates and no portal.")
 
 
-@login_required
-@require_POST
+@project_action
 def escalation_path_view(request, pk):
     project = project_for(request, pk)
     form = EscalationPathForm(request.POST, path=Tier.path_for(project))

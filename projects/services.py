@@ -2,6 +2,7 @@
 project's life that the autopilot acts on (created, kicked off, phase changed, launched) is in
 comms/lifecycle.py."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import Commitment
@@ -10,11 +11,24 @@ from .models import Commitment
 @transaction.atomic
 def wait_on_client_for(commitment, *, what, now):
     """Mark a promise as held up by the client (a sign-off, an answer, access), or clear it with
-    an empty `what`; updates and the portal then say honestly whose move it is."""
+    an empty `what`; updates and the portal then say honestly whose move it is. Asked again while
+    waiting, only what is awaited changes: the wait started at the first ask."""
     commitment.waiting_for = what.strip()
-    commitment.waiting_since = now if commitment.waiting_for else None
+    commitment.waiting_since = (commitment.waiting_since or now) if commitment.waiting_for else None
     commitment.full_clean()
     commitment.save(update_fields=["waiting_for", "waiting_since"])
+    return commitment
+
+
+@transaction.atomic
+def report_progress(commitment, *, progress, recovery_plan):
+    """How far an open promise has got and how a late one will be put right; the next update and
+    the portal say both. A done or dropped promise keeps what it ended with."""
+    if commitment.status != Commitment.Status.OPEN:
+        raise ValidationError(f"This promise is {commitment.get_status_display().lower()}, no longer open.")
+    commitment.progress, commitment.recovery_plan = progress, recovery_plan.strip()
+    commitment.full_clean()
+    commitment.save(update_fields=["progress", "recovery_plan"])
     return commitment
 
 

@@ -174,6 +174,25 @@ def test_a_decision_made_on_a_call_gets_its_confirmation_drafted(api, project):
     assert Update.objects.get(pk=confirmation).kind == "decision_confirmation"
 
 
+@pytest.mark.parametrize(
+    ("made_at", "problem"),
+    [
+        ("0001-01-01T00:00:00Z", "The decision is dated 1: check the year."),
+        ("2099-01-01T09:00:00Z", "future"),
+    ],
+)
+def test_a_decision_dated_before_2000_or_in_the_future_is_refused(api, project, made_at, problem):
+    response = api.post(
+        "/api/decisions/",
+        {"project": project.pk, "summary": "Go live", "made_in": "call", "made_at": made_at},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert problem in response.json()["made_at"][0]
+    assert not Decision.objects.exists() and not Update.objects.exists()
+
+
 def test_a_decision_agreed_by_someone_not_on_the_project_is_refused(api, project):
     outsider = ContactFactory(client=project.client, name="Mia Park")
 

@@ -136,8 +136,12 @@ def test_another_leads_project_is_not_found(client, lead):
     assert not stranger.commitments.exists()
 
 
-def test_actions_refuse_get(client, project):
-    assert client.get(reverse("dashboard:add_commitment", args=[project.pk])).status_code == 405
+def test_an_actions_address_opened_directly_shows_the_project_page_and_changes_nothing(client, project):
+    """A reload or bookmark of the address a refused form came back on lands on the page."""
+    response = client.get(reverse("dashboard:add_commitment", args=[project.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("dashboard:project", args=[project.pk]), 302)]
+    assert response.status_code == 200
+    assert not project.commitments.exists()
 
 
 def test_logging_a_call_decision_drafts_its_confirmation_on_the_page(client, lead, project):

@@ -55,7 +55,7 @@ from projects.models import (
     Project,
 )
 from projects.portal_access import portal_url
-from projects.services import add_commitment, complete_commitment, wait_on_client_for
+from projects.services import add_commitment, complete_commitment, report_progress, wait_on_client_for
 
 User = get_user_model()
 
@@ -802,13 +802,12 @@ class Command(BaseCommand):
                 lambda now: wait_on_client_for(commitment(), what=promise.waiting_for, now=now),
             )
         if promise.progress or promise.recovery_plan:
-            # No service edits a promise's progress or recovery plan (admin does), so those two
-            # fields are written here: on the day after it slipped, or halfway to today.
+            # Reported on the day after it slipped, or halfway to today.
             said = max(promise.added // 2, 1) if not promise.recovery_plan else max(-promise.due - 1, 1)
             replay.at(
                 self.days_ago(client, said, time(9, 45)),
-                lambda now: Commitment.objects.filter(pk=commitment().pk).update(
-                    progress=promise.progress, recovery_plan=promise.recovery_plan
+                lambda now: report_progress(
+                    commitment(), progress=promise.progress, recovery_plan=promise.recovery_plan
                 ),
             )
 
