@@ -26,6 +26,7 @@ from comms.models import Deadline
 from comms.plan import copy_default_channel_rules
 from comms.record import decision_fact
 from projects.models import Decision, Phase, PhaseChange, Project
+from projects.when import when
 
 # The updates whose shape belongs to one phase: left unsent when the project moves on, they are stale.
 PHASE_BOUND_KINDS = ("discovery_summary", "build_status", "qa_note", "delivery_checklist")
@@ -102,6 +103,10 @@ def update_project(project, *, by, contacts=None, team=None, **fields):
     return project
 
 
+def team_time(instant, project):
+    return when(instant, Clocks().team(project).timezone)
+
+
 def refuse_implausible(at, field, what):
     """A moment logged by hand happened, and not before EARLIEST."""
     if at < EARLIEST:
@@ -127,9 +132,7 @@ def log_kickoff(project, *, at, by):
     start the phase cadence and the quiet-client watch from the call."""
     project = Project.objects.select_for_update().select_related("client__calendar").get(pk=project.pk)
     if project.kickoff_at:
-        raise AlreadyLogged(
-            f"The kickoff call is already logged ({project.kickoff_at:%a %d %b %Y %H:%M} UTC)."
-        )
+        raise AlreadyLogged(f"The kickoff call is already logged ({team_time(project.kickoff_at, project)}).")
     if project.phase == Phase.CLOSED:
         raise ValidationError({"kickoff_at": "The project is closed."})
     refuse_implausible(at, "kickoff_at", "kickoff call")
@@ -239,7 +242,7 @@ def record_launch(project, *, at, by):
     """The project went live: draft the delivery summary and book the day-7 and day-30 check-ins."""
     project = Project.objects.select_for_update().select_related("client__calendar").get(pk=project.pk)
     if project.launched_at:
-        raise AlreadyLogged(f"The launch is already recorded ({project.launched_at:%a %d %b %Y %H:%M} UTC).")
+        raise AlreadyLogged(f"The launch is already recorded ({team_time(project.launched_at, project)}).")
     refuse_implausible(at, "launched_at", "launch")
     project.launched_at = at
     project.save(update_fields=["launched_at"])

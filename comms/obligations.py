@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from comms.cadence import day_n_after, every_n_days
 from comms.clock import BusinessClock, to_utc
+from projects.when import wall_clock, when
 
 # The product's defaults; an admin may change them in the organisation settings, which the
 # callers read once per pass and hand in.
@@ -56,7 +57,7 @@ def delivery_final_week(target_launch_on: dt.date, client: BusinessClock) -> Due
     at = client.next_opening(client.at(day, dt.time(0)))
     return Due(
         at,
-        f"due {stamp(at, client)} {place(client)} time: the first business hour of the final week "
+        f"due {zoned(at, client)}: the first business hour of the final week "
         f"before the target launch on {target_launch_on:%a %d %b}",
     )
 
@@ -194,7 +195,7 @@ def resolve_target_after_pause(
         pause = to_utc(resumed_at) - to_utc(paused_at)
         at = to_utc(target) + pause
         rule = f"{duration(pause, 'hour')}, day and night, {waited} added to the resolve target of"
-        return Due(at, f"due {stamp(at, shown)} {place(shown)} time: {rule} {stamp(target, shown)}")
+        return Due(at, f"due {zoned(at, shown)}: {rule} {stamp(target, shown)}")
     pause = team.business_time_between(paused_at, resumed_at)
     at = team.add_business_hours(target, pause)
     rule = f"{duration(pause, 'business hour')} {waited} added to the resolve target of"
@@ -223,14 +224,14 @@ def explain(
     *,
     pushed_from: dt.date | None = None,
 ) -> str:
-    """'due Tue 11:00 Sydney time: one business day after the call on Fri 11:00, skipping the
+    """'due Tue 11 Mar 11:00 Sydney: one business day after the call on Fri 7 Mar 11:00, skipping the
     weekend and Monday's public holiday (Labour Day)'. For a rule in calendar days, only the days
     from `pushed_from` (the day it would have fallen on) to the due day are named."""
     start = basis
     if pushed_from is not None:
         start = measured_on.at(pushed_from - dt.timedelta(days=1), measured_on.opens)
     skipped = describe_skipped(measured_on.skipped_days(start, due))
-    return f"due {stamp(due, shown)} {place(shown)} time: {rule} {stamp(basis, shown)}{skipped}"
+    return f"due {zoned(due, shown)}: {rule} {stamp(basis, shown)}{skipped}"
 
 
 def duration(span: dt.timedelta, hour: str) -> str:
@@ -243,11 +244,11 @@ def duration(span: dt.timedelta, hour: str) -> str:
 
 
 def stamp(instant: dt.datetime, clock: BusinessClock) -> str:
-    return clock.local(instant).strftime("%a %d %b %H:%M")
+    return wall_clock(instant, clock.timezone)
 
 
-def place(clock: BusinessClock) -> str:
-    return clock.timezone.rsplit("/", 1)[-1].replace("_", " ")
+def zoned(instant: dt.datetime, clock: BusinessClock) -> str:
+    return when(instant, clock.timezone)
 
 
 def describe_skipped(days: list[tuple[dt.date, str]]) -> str:

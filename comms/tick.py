@@ -38,6 +38,7 @@ from escalations.services import acknowledge_overdue, raise_escalation, resolve_
 from projects.header_text import fold_to_line
 from projects.health import plural
 from projects.models import Commitment, Phase, Project
+from projects.when import when
 
 BATCH = 200
 PROBLEM_RETRY = dt.timedelta(hours=1)
@@ -456,12 +457,13 @@ class TickPass:
             pk=deadline.message_id
         )
         if message.responded_at is None:
+            zone = self.clocks.team(message.project).timezone
             self.alert(
                 message.project,
                 f"reply-reminder:{message.pk}",
                 f"Reply due soon: {fold_to_line(message.subject)}",
-                f"{message.from_email} wrote at {message.created_at:%H:%M} UTC and is waiting. "
-                f"Reply {message.respond_by:%a %d %b %H:%M} UTC at the latest (an acknowledgement counts).",
+                f"{message.from_email} wrote {when(message.created_at, zone)} and is waiting. "
+                f"Reply by {when(message.respond_by, zone)} at the latest (an acknowledgement counts).",
             )
             self.summary["reply reminders"] += 1
 
@@ -475,7 +477,8 @@ class TickPass:
                 category=Category.UNANSWERED_MAIL,
                 severity=Severity.CRITICAL if message.urgent else Severity.MODERATE,
                 title=f"Unanswered client mail: {fold_to_line(message.subject)}"[:200],
-                description=f"{message.from_email} wrote at {message.created_at:%a %d %b %H:%M} UTC; the reply was "
+                description=f"{message.from_email} wrote "
+                f"{when(message.created_at, self.clocks.team(message.project).timezone)}; the reply was "
                 f"{deadline.explanation}.",
                 documentation=message.body_text[:2000],
                 internal=True,
@@ -502,7 +505,8 @@ def digest_lines(owner, *, now, end_of_day, clocks):
     """What is late, breached or due by the end of the owner's business day, across their projects;
     a promise is late by the date on its project's team calendar."""
     lines = [
-        f"{update.project}: “{update.subject}” is overdue — it was owed {update.send_by:%a %d %b %H:%M} UTC."
+        f"{update.project}: “{update.subject}” is overdue — it was owed "
+        f"{when(update.send_by, clocks.team(update.project).timezone)}."
         for update in Update.objects.filter(project__owner=owner, state=Update.State.OVERDUE).select_related(
             "project__client"
         )

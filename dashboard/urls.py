@@ -7,6 +7,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.portfolio_page, name="portfolio"),
     path("search/", views.search_page, name="search"),
+    path("moves/", views.moves_page, name="moves"),
     path("projects/new/", views.new_project_page, name="new_project"),
     path("projects/<int:pk>/", views.project_page, name="project"),
     path("projects/<int:pk>/kickoff/", views.log_kickoff_view, name="log_kickoff"),

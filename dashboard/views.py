@@ -76,6 +76,7 @@ from dashboard.forms import (
     ReplyForm,
     WaitingForm,
 )
+from dashboard.moves import projects_in_view, whose_move
 from dashboard.portfolio import health_of, portfolio, weekly_team_figures, with_health_facts
 from escalations import services as escalation_services
 from escalations.models import Escalation, Tier
@@ -705,3 +706,15 @@ def escalation_path_view(request, pk):
         for name, members in form.cleaned_data.items():
             Tier.override_for(project, int(name[1:]), members)
     return done(request, project, "Escalation path saved; escalations raised from now on use it.")
+
+
+@login_required
+@require_GET
+def moves_page(request):
+    """Whose move across the user's projects: what the team owes clients, soonest due first, and
+    what it waits for from them, with how long each clock has been paused."""
+    team_time()
+    now = timezone.now()
+    mine = request.GET.get("projects") == "mine"
+    moves = whose_move(projects_in_view(request.user, mine=mine), now=now)
+    return render(request, "dashboard/moves.html", {"moves": moves, "mine": mine, "now": now})

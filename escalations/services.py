@@ -14,6 +14,7 @@ from comms import obligations
 from comms.calendars import Clocks
 from comms.models import Deadline, Message
 from comms.outbox import queue_messages, reply_to_address, team_notice
+from projects.when import when
 
 from .models import (
     Category,
@@ -409,6 +410,10 @@ def close(escalation, *, by, now, resolution="", what="", why="", prevention="")
 # Each in its own transaction: one the tick sets aside with a problem leaves nothing half-done.
 
 
+def team_time(instant, escalation, clocks):
+    return when(instant, (clocks or Clocks()).team(escalation.project).timezone)
+
+
 @transaction.atomic
 def acknowledge_overdue(escalation, *, now, clocks=None):
     """Nobody acknowledged in time: up one tier by itself; at L3 the top tier is reminded."""
@@ -418,7 +423,7 @@ def acknowledge_overdue(escalation, *, now, clocks=None):
         move_up(
             escalation,
             by=None,
-            reason=f"Not acknowledged by {escalation.acknowledge_by:%a %d %b %H:%M} UTC.",
+            reason=f"Not acknowledged by {team_time(escalation.acknowledge_by, escalation, clocks)}.",
             now=now,
             clocks=clocks,
         )
@@ -448,7 +453,8 @@ def resolve_overdue(escalation, *, now, clocks=None):
         now=now,
         key="resolve-overdue",
         subject=f"Not resolved in time: {escalation.title}",
-        body=f"The resolve target ({escalation.resolve_by:%a %d %b %H:%M} UTC) has passed at L{escalation.tier}.",
+        body=f"The resolve target ({team_time(escalation.resolve_by, escalation, clocks)}) has passed "
+        f"at L{escalation.tier}.",
         clocks=clocks,
     )
     return "resolve overdue"

@@ -13,13 +13,16 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 def when(instant: dt.datetime, zone: str | dt.tzinfo) -> str:
     """'Tue 24 Nov 09:00 London': `instant` on the wall clock of `zone` (an IANA name or tzinfo)."""
+    zone = ZoneInfo(zone) if isinstance(zone, str) else zone
+    return f"{wall_clock(instant, zone)} {zone_label(zone)}"
+
+
+def wall_clock(instant: dt.datetime, zone: str | dt.tzinfo) -> str:
+    """'Tue 24 Nov 09:00': for a second time in a sentence whose first one named the zone."""
     if instant.tzinfo is None:
         raise ValueError(f"{instant} has no time zone, so the wall-clock time it means is unknown.")
-    zone = ZoneInfo(zone) if isinstance(zone, str) else zone
-    local = instant.astimezone(zone)
-    return (
-        f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local:%H:%M} {zone_label(zone)}"
-    )
+    local = instant.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
+    return f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local:%H:%M}"
 
 
 def zone_label(zone: str | dt.tzinfo) -> str:

@@ -156,7 +156,7 @@ def test_a_second_kickoff_is_409_and_drafts_nothing_more(api, project):
         summaries = drafts(api, project, "kickoff_summary")
 
     assert again.status_code == 409
-    assert again.json() == {"detail": "The kickoff call is already logged (Fri 27 Feb 2026 14:00 UTC)."}
+    assert again.json() == {"detail": "The kickoff call is already logged (Fri 27 Feb 14:00 London)."}
     assert len(summaries) == 1
     project.refresh_from_db()
     assert project.kickoff_at == utc(2026, 2, 27, 14)
@@ -201,7 +201,7 @@ def test_recording_the_launch_drafts_the_delivery_summary_and_books_the_checkins
     checkins = Deadline.objects.filter(project=project, kind="checkin", is_active=True)
     assert sorted(checkins.values_list("checkin_day", flat=True)) == [7, 30]
     assert again.status_code == 409
-    assert again.json() == {"detail": "The launch is already recorded (Tue 05 May 2026 09:00 UTC)."}
+    assert again.json() == {"detail": "The launch is already recorded (Tue 5 May 10:00 London)."}
     assert len(drafts(api, project, "delivery_summary")) == 1
 
 

@@ -51,7 +51,7 @@ def test_a_decision_made_on_a_friday_call_is_drafted_at_once_and_owed_by_monday(
     assert "Launch in two stages" in draft.technical_body
     assert "Sat 7 Mar 02:00 Sydney" in draft.technical_body  # the call, in the client's own time
     owed = Deadline.objects.get(update=draft, kind=Deadline.Kind.SEND_BY)
-    assert owed.explanation.startswith("due Tue 10 Mar 02:00 Sydney time: one business day after the call")
+    assert owed.explanation.startswith("due Tue 10 Mar 02:00 Sydney: one business day after the call")
     assert "skipping the weekend" in owed.explanation
     notice = Message.objects.get(user=project.owner)
     assert notice.subject.startswith("Draft to review")

@@ -91,10 +91,17 @@ def test_the_owner_is_reminded_at_80_percent_and_an_escalation_is_raised_at_the_
     assert waiting_mail.respond_by == london(2026, 3, 10, 13, 0)
     run_tick(london(2026, 3, 10, 12, 24))
     owner = waiting_mail.project.owner
-    assert Message.objects.filter(user=owner, subject="Reply due soon: Can we move the demo?").count() == 1
+    reminder = Message.objects.get(user=owner, subject="Reply due soon: Can we move the demo?")
+    assert (
+        "dana@cobalt.example wrote Tue 10 Mar 10:00 London and is waiting. Reply by Tue 10 Mar 13:00 London"
+        in reminder.body_text
+    )
     assert not Escalation.objects.exists()
     run_tick(london(2026, 3, 10, 13, 0))
     escalation = Escalation.objects.get()
+    assert escalation.description.startswith(
+        "dana@cobalt.example wrote Tue 10 Mar 10:00 London; the reply was due"
+    )
     assert (escalation.category, escalation.tier, escalation.source_message) == (
         "unanswered_mail",
         1,

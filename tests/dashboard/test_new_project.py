@@ -193,7 +193,7 @@ def test_a_second_kickoff_is_refused_with_a_message(client, waiting):
         again = log_kickoff(client, waiting, "2026-06-05T11:00")
 
     assert again.status_code == 400
-    assert "The kickoff call is already logged (Fri 05 Jun 2026 09:00 UTC)." in again.content.decode()
+    assert "The kickoff call is already logged (Fri 5 Jun 10:00 London)." in again.content.decode()
     waiting.refresh_from_db()
     assert waiting.kickoff_at == utc(2026, 6, 5, 9)
     assert waiting.updates.filter(kind="kickoff_summary").count() == 1

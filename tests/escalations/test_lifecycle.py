@@ -157,7 +157,7 @@ def test_resuming_moves_a_business_time_target_by_the_business_hours_spent_waiti
     assert escalation.resolve_by == london(2026, 3, 12, 12, 0)
     timer = Deadline.objects.get(escalation=escalation, kind="escalation_resolve", is_active=True)
     assert timer.due_at == london(2026, 3, 12, 12, 0)
-    assert timer.explanation.startswith("due Thu 12 Mar 12:00 London time:")
+    assert timer.explanation.startswith("due Thu 12 Mar 12:00 London:")
     assert "2 business hours spent waiting on the client" in timer.explanation
 
 
