@@ -259,6 +259,8 @@ class MessageAdmin(admin.ModelAdmin):
         "contact",
         "user",
         "update",
+        "channel",
+        "destination",
         "from_email",
         "to_email",
         "reply_to",

@@ -388,8 +388,19 @@ class Message(models.Model):
     update = models.ForeignKey(
         Update, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
     )
+    channel = models.CharField(
+        max_length=20,
+        choices=Channel.choices,
+        default=Channel.EMAIL,
+        help_text="How it goes or came: email, chat (Slack) or the project board (Trello).",
+    )
+    destination = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Chat and board messages: the Slack channel, or the board card, it goes to or came from.",
+    )
     from_email = models.CharField(max_length=254)
-    to_email = models.EmailField()
+    to_email = models.EmailField(blank=True, help_text="Empty for chat and board messages.")
     reply_to = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=300)
     original_subject = models.TextField(
@@ -494,6 +505,34 @@ class Message(models.Model):
 def attachment_path(attachment, filename):
     """Each file in its own folder under its message, so two files of one name never meet."""
     return f"attachments/{attachment.message_id}/{attachment.position}/{filename}"
+
+
+def visual_path(visual, filename):
+    return f"updates/{visual.update.project_id}/{visual.update_id}/{filename}"
+
+
+class UpdateVisual(models.Model):
+    """Something to see with an update: a screenshot or mockup (a file in the default storage), or
+    a link (a staging site, a video)."""
+
+    update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="visuals")
+    image = models.ImageField(upload_to=visual_path, max_length=300, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    caption = models.CharField(max_length=200, validators=[single_line])
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["update_id", "added_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(~Q(image="") & Q(link="")) | (Q(image="") & ~Q(link="")),
+                name="visual_is_an_image_or_a_link",
+                violation_error_message="Give an image or a link, not both.",
+            )
+        ]
+
+    def __str__(self):
+        return self.caption
 
 
 class AttachmentQuerySet(models.QuerySet):

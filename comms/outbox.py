@@ -23,8 +23,8 @@ from django.db import transaction
 from django.db.models import BooleanField, Case, DateTimeField, F, Q, Value, When
 from django.utils import timezone
 
-from comms import providers
-from comms.models import Deadline, Message
+from comms import carriers, providers
+from comms.models import Channel, Deadline, Message
 from projects.header_text import fold_to_line
 
 logger = logging.getLogger(__name__)
@@ -184,7 +184,8 @@ def deliver(message_id, *, now=None):
     message = claim(message_id, now=now)
     if message is None:
         return "skipped"
-    provider = providers.current()
+    carrier = carriers.of(message)
+    provider = carrier or providers.current()
     if message.check_provider_first and provider is not None:
         settled = reconcile(message, provider, now=now)
         if settled:
@@ -199,6 +200,8 @@ def deliver(message_id, *, now=None):
         )
     if message.check_provider_first:
         send_again(message, blind=provider is None, now=now)
+    if carrier is not None:
+        return carry(message, carrier, now=now)
     return send(message, provider, now=now)
 
 
@@ -302,15 +305,38 @@ def send(message, provider, *, now):
     return "sent"
 
 
+def carry(message, carrier, *, now):
+    """Send a chat or board message through its carrier; the service's id for it (a Slack message's
+    `ts`, a Trello comment's id) is kept as the provider's id, for the record and for replies."""
+    try:
+        external_id = carrier.send(message)
+    except carriers.Refused as error:
+        return fail(message, f"{carrier.name} refused the message: {error}", now=now)
+    except carriers.TryLater as error:
+        return retry(
+            message,
+            f"{carrier.name}: {error}",
+            now=now,
+            outcome_unknown=error.outcome_unknown,
+            provider=carrier,
+            not_before=error.retry_after,
+        )
+    Message.objects.filter(pk=message.pk, state=Message.State.SENDING, attempts=message.attempts).update(
+        state=Message.State.SENT, provider_message_id=external_id, sent_at=now, send_after=None, error=""
+    )
+    return "sent"
+
+
 def retry_delay(attempts):
     """Exponential backoff with jitter, so many failed sends do not come back all at once."""
     delay = min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
     return delay * random.uniform(0.5, 1.5)
 
 
-def retry(message, reason, *, now, outcome_unknown=False, provider=None):
-    """Try again later. A send that may have reached the provider is marked to be looked up first;
-    at the limit it is still looked up (if the provider can be asked) before it is called failed."""
+def retry(message, reason, *, now, outcome_unknown=False, provider=None, not_before=None):
+    """Try again later, and not before the service's own `not_before` wait. A send that may have
+    reached the provider is marked to be looked up first; at the limit it is still looked up (if
+    the provider can be asked) before it is called failed."""
     look_up_at_limit = outcome_unknown and provider is not None
     if message.attempts >= MAX_ATTEMPTS and not look_up_at_limit:
         return fail(
@@ -320,7 +346,7 @@ def retry(message, reason, *, now, outcome_unknown=False, provider=None):
         )
     Message.objects.filter(pk=message.pk, state=Message.State.SENDING, attempts=message.attempts).update(
         state=Message.State.QUEUED,
-        send_after=now + retry_delay(min(message.attempts, MAX_ATTEMPTS)),
+        send_after=now + max(retry_delay(min(message.attempts, MAX_ATTEMPTS)), not_before or dt.timedelta(0)),
         error=reason,
         check_provider_first=message.check_provider_first or outcome_unknown,
     )
@@ -355,8 +381,9 @@ def fail(message, reason, *, now, recipient_refused=False):
                     owner_alert(
                         message.project,
                         subject=f"Not delivered: {fold_to_line(message.subject)}",
-                        body=f"Mail to {message.to_email} could not be sent.\n{reason}\n\n"
-                        "Check the address and send again.",
+                        body=f"{not_delivered(message)}\n{reason}\n\n"
+                        f"{'Check the address' if message.channel == Channel.EMAIL else 'Check the connection'}"
+                        " and send again.",
                         key=f"failed:{message.pk}",
                         now=now,
                     )
@@ -364,6 +391,12 @@ def fail(message, reason, *, now, recipient_refused=False):
             )
         )
     return "failed"
+
+
+def not_delivered(message):
+    if message.channel == Channel.EMAIL:
+        return f"Mail to {message.to_email} could not be sent."
+    return f"The {message.get_channel_display().lower()} message to {message.destination} could not be sent."
 
 
 def flag_bounced_contact(message, when):

@@ -228,6 +228,21 @@ ANYMAIL = {
 }
 if env("ANYMAIL_REQUESTS_TIMEOUT"):
     ANYMAIL["REQUESTS_TIMEOUT"] = float(env("ANYMAIL_REQUESTS_TIMEOUT"))  # seconds; Anymail's default is 30
+# --- Chat and the project board ----------------------------------------------------------------
+# Slack: a bot token with chat:write, channels:history, groups:history and users:read.email; the
+# signing secret verifies the Events API's requests. The API URL is for tests and staging that
+# point the official client at a local server.
+SLACK_BOT_TOKEN = env("SLACK_BOT_TOKEN")
+SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET")
+SLACK_API_URL = env("SLACK_API_URL", "https://slack.com/api/")
+# The board task updates go to and build updates are drafted from; Trello is the one adapter so far.
+BOARD_PROVIDER = env("BOARD_PROVIDER", "trello")
+TRELLO_API_KEY = env("TRELLO_API_KEY")
+TRELLO_API_TOKEN = env("TRELLO_API_TOKEN")
+TRELLO_API_URL = env("TRELLO_API_URL", "https://api.trello.com/1/")
+# Seconds a chat or board request may take before it counts as "no answer" (retried, looked up first).
+CHANNEL_REQUEST_TIMEOUT = float(env("CHANNEL_REQUEST_TIMEOUT", "10"))
+
 # How long a sender holds a message it is sending before another may take it over, and how long
 # after a send whose outcome is unknown the provider's search is trusted (unset: each provider's
 # own figure, comms/providers.py). Only a kill test or a staging drill shortens them.

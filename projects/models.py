@@ -251,6 +251,31 @@ class Project(models.Model):
     target_launch_on = models.DateField()
     kickoff_at = models.DateTimeField(null=True, blank=True, help_text="When the kickoff call took place.")
     launched_at = models.DateTimeField(null=True, blank=True, help_text="When the project went live.")
+    slack_channel = models.CharField(
+        max_length=30,
+        blank=True,
+        validators=[single_line],
+        help_text="The Slack channel shared with the client, by its ID (C0123ABCD): quick notes go there, "
+        "and the client's messages there are client mail. Empty: they go by email.",
+    )
+    board = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[single_line],
+        help_text="The project's Trello board, by its ID: task updates go to its cards and the build "
+        "update is drafted from its lists. Empty: task updates go by email.",
+    )
+    board_done_list = models.CharField(
+        max_length=100, default="Done", help_text="Cards moved here since the last update are what shipped."
+    )
+    board_next_list = models.CharField(
+        max_length=100, default="Next", help_text="Cards here are what is next."
+    )
+    board_decision_label = models.CharField(
+        max_length=100,
+        default="Client decision",
+        help_text="Cards with this label are what needs the client's decision.",
+    )
     record_location = models.CharField(
         max_length=300,
         default="This portal",
@@ -415,6 +440,13 @@ class Commitment(models.Model):
         help_text="What the team is waiting for from the client before it can go on.",
     )
     waiting_since = models.DateTimeField(null=True, blank=True)
+    board_card = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[single_line],
+        help_text="The card on the project's board this promise is tracked on (its ID): its progress "
+        "is posted there as a task update.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     search_vector = SearchVectorField(
         null=True, editable=False, help_text="Kept current by a database trigger."

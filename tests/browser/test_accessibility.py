@@ -192,6 +192,13 @@ def test_the_leads_pages_pass_axe(live_server, page, demo_portfolio):
     submit_unchecked(page.get_by_role("button", name="Create project"))
     expect(page.get_by_text("This field is required.").first).to_be_visible()
     audit.check("new project with form errors")
+
+    page.goto(f"{live_server.url}/moves/")
+    expect(page.get_by_role("heading", name="Whose move")).to_be_visible()
+    audit.check("whose move")
+    audit.check_focus_order("whose move")
+    page.set_viewport_size({"width": 390, "height": 844})
+    audit.check("whose move, phone")
     audit.assert_clean()
 
 
