@@ -10,8 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from comms.calendars import Clocks
+from comms.task_updates import complete_commitment, report_progress
 from projects.models import Commitment
-from projects.services import add_commitment, complete_commitment, report_progress, wait_on_client_for
+from projects.services import add_commitment, wait_on_client_for
 
 from .errors import Conflict, conflict
 from .filters import Filters, since_until
@@ -40,6 +41,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "recovery_plan",
             "waiting_for",
             "waiting_since",
+            "board_card",
             "created_at",
         ]
         read_only_fields = [

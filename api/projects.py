@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from comms.lifecycle import (
+    CONNECTION_FIELDS,
     EDITABLE_FIELDS,
     PhaseUnchanged,
     change_phase,
@@ -107,6 +108,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "auto_send_drafts",
             "known_limitations",
             "support_terms",
+            *CONNECTION_FIELDS,
             "client_silence",
             "last_client_message_at",
             "created_at",
@@ -159,6 +161,7 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
             "auto_send_drafts",
             "known_limitations",
             "support_terms",
+            *CONNECTION_FIELDS,
             "kickoff_at",
             "channel_rules",
             "cadence",

@@ -8,6 +8,7 @@ deadlines costs the same handful of queries as acting on one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -19,9 +20,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from comms import drafts, obligations
+from comms.boards.build_update import board_facts
 from comms.cadence import release_time
 from comms.calendars import Clocks
-from comms.models import CadencePolicy, Deadline, Message, Update
+from comms.channel_plan import update_route
+from comms.models import CadencePolicy, Channel, Deadline, Message, Update
 from comms.outbox import owner_alert, queue_messages, reply_to_address
 from comms.record import OrgPlan, decision_fact, entry_kind_label, project_record, projects_for_drafting
 from projects.models import Contact, Decision
@@ -179,7 +182,7 @@ def draft_now(project, kind, *, now, send_by, confirms=None, **extra):
     record = project_record(project, OrgPlan(), today=clocks.client(project).local_date(now))
     plan = plan_draft(
         project,
-        drafts.compose(kind, record, **extra),
+        compose_draft(kind, project, record, **extra),
         now=now,
         send_by=send_by,
         clocks=clocks,
@@ -187,6 +190,18 @@ def draft_now(project, kind, *, now, send_by, confirms=None, **extra):
         decision=confirms,
     )
     return save_drafts([plan])[0]
+
+
+# Drafted from the project's board as well as the record, when it has one.
+BOARD_KINDS = {"build_status"}
+
+
+def compose_draft(kind, project, record, **extra):
+    """`drafts.compose`, with what the project's board shows for the kinds drafted from it. The
+    board is read here, once per draft; a board that cannot be read leaves the record alone."""
+    if kind in BOARD_KINDS:
+        record = dataclasses.replace(record, board=board_facts(project))
+    return drafts.compose(kind, record, **extra)
 
 
 def stored_arguments(extra):
@@ -215,7 +230,7 @@ def composed_again(update, project, org, *, today):
         arguments["held_at"] = dt.datetime.fromisoformat(arguments["held_at"])
     if update.decision_id:
         arguments["decision"] = decision_fact(update.decision, ZoneInfo(project.client.calendar.time_zone))
-    return drafts.compose(update.kind, project_record(project, org, today=today), **arguments)
+    return compose_draft(update.kind, project, project_record(project, org, today=today), **arguments)
 
 
 # --- Deadlines that recur -----------------------------------------------------------------------
@@ -304,14 +319,19 @@ def ensure_morning_digest(owner, *, now, clocks=None):
 
 def client_messages(update, project, *, now, clock):
     """One outbox row per recipient: executives get the status at a glance, technical contacts
-    the detail; routine mail waits for the client's business hours, urgent mail does not."""
+    the detail; routine mail waits for the client's business hours, urgent mail does not. An
+    update whose type the project's plan sends by chat is one post in its Slack channel instead,
+    held for the client's hours like mail: a shared channel notifies the client's phones too."""
+    send_after = release_time(now, clock, urgent=update.urgent)
+    if update_route(update, project).channel == Channel.CHAT:
+        return [chat_message(update, project, now=now, send_after=send_after)]
     people = project.mail_recipients()
     if not people:
         raise NoRecipients(
             f"{project} has no client contact who receives updates (or all addresses bounced)."
         )
-    send_after = release_time(now, clock, urgent=update.urgent)
     messages = []
+    visuals = list(update.visuals.all())
     for contact in people:
         executive = contact.kind == Contact.Kind.EXECUTIVE
         body = update.executive_body if executive else update.technical_body
@@ -320,6 +340,7 @@ def client_messages(update, project, *, now, clock):
             "project": project,
             "contact": contact,
             "body": body,
+            "visuals": visuals,
             # A contact whose portal access was revoked still hears from us, but is shown no way in.
             "portal_url": portal_url(contact) if contact.portal_access else "",
         }
@@ -342,6 +363,22 @@ def client_messages(update, project, *, now, clock):
             )
         )
     return messages
+
+
+def chat_message(update, project, *, now, send_after):
+    return Message(
+        project=project,
+        kind=update.kind,
+        update=update,
+        channel=Channel.CHAT,
+        destination=project.slack_channel,
+        subject=update.subject,
+        body_text=render_to_string("chat/update.txt", {"update": update}).strip() + "\n",
+        urgent=update.urgent,
+        dedupe_key=f"update:{update.pk}:chat:{project.slack_channel}",
+        created_at=now,
+        send_after=send_after,
+    )
 
 
 def send_updates(updates, *, by, now, clocks, org=None):

@@ -70,6 +70,21 @@ class PhaseChangeFact:
 
 
 @dataclass(frozen=True)
+class CardFact:
+    name: str
+    promise: str = ""  # the description of the promise linked to the card, if one is
+
+
+@dataclass(frozen=True)
+class BoardFacts:
+    """What the project's board shows for the build update."""
+
+    shipped: tuple[CardFact, ...]  # moved to the done list since the previous update
+    upcoming: tuple[CardFact, ...]  # in the next list
+    decisions: tuple[CardFact, ...]  # labelled as waiting for the client's decision
+
+
+@dataclass(frozen=True)
 class ProjectRecord:
     project: str
     client: str
@@ -88,6 +103,7 @@ class ProjectRecord:
     known_limitations: str = ""
     support_terms: str = ""
     portal_url: str = ""
+    board: BoardFacts | None = None  # read for the build update when the project has a board
 
 
 @dataclass(frozen=True)
@@ -148,18 +164,31 @@ def discovery_summary(record: ProjectRecord) -> Draft:
 
 def build_status(record: ProjectRecord) -> Draft:
     facts = _Facts(record)
-    shipped = [facts.promise(c) for c in facts.done_since] or [f"Nothing new{facts.since}."]
-    upcoming = [facts.promise(c) for c in facts.open] or ["Nothing open right now."]
+    shipped = [facts.promise(c) for c in facts.done_since]
+    upcoming = [facts.promise(c) for c in facts.open]
+    asks = facts.asks
+    if record.board:
+        # The board's cards lead; the record adds what the board does not name, overdue promises
+        # first (the client most needs to hear of them, and they are the last to be cut).
+        board = record.board
+        on_board = _on_board(board)
+        shipped = _names(board.shipped) + [facts.promise(c) for c in facts.done_since if not on_board(c)]
+        upcoming = (
+            [facts.promise(c) for c in facts.late]
+            + _names(board.upcoming, leaving=facts.late)
+            + [facts.promise(c) for c in facts.open if c not in facts.late and not on_board(c)]
+        )
+        asks = asks + _names(board.decisions)
     return facts.draft(
         "build_status",
         f"{record.project}: build status, {_day(record.today)}",
         lambda limit: (
             facts.status_line,
-            facts.listed("What shipped", shipped, limit),
-            facts.listed("What is next", upcoming, facts.keeping_late(limit)),
-            facts.listed("What needs your decision", facts.asks or ["Nothing right now."], limit),
+            facts.listed("What shipped", shipped or [f"Nothing new{facts.since}."], limit),
+            facts.listed("What is next", upcoming or ["Nothing open right now."], facts.keeping_late(limit)),
+            facts.listed("What needs your decision", asks or ["Nothing right now."], limit),
         ),
-        f"Shipped{facts.since}: {_count(len(facts.done_since), 'item')}. {facts.next_up()}",
+        f"Shipped{facts.since}: {_count(len(shipped), 'item')}. {facts.next_up()}",
         words=BUILD_WORDS,
     )
 
@@ -461,6 +490,27 @@ def _fit(words: int, body: Callable[[int], str]) -> str:
 def _decision(d: DecisionFact) -> str:
     by = f", agreed by {', '.join(d.agreed_by)}" if d.agreed_by else ""
     return f"{_clip(d.summary, 90)} ({VENUES.get(d.made_in, d.made_in)}, {_day(d.made_at.date())}{by})"
+
+
+def _on_board(board: BoardFacts) -> Callable[[CommitmentFact], bool]:
+    """Whether the board already names a promise: a card linked to it, or a card of its name."""
+    cards = (*board.shipped, *board.upcoming)
+    named = {_folded(name) for card in cards for name in (card.name, card.promise) if name}
+    return lambda c: _folded(c.description) in named
+
+
+def _names(cards, *, leaving=()) -> list[str]:
+    """Card names for a list, leaving out cards of the promises in `leaving` (listed already)."""
+    listed = {_folded(c.description) for c in leaving}
+    return [
+        _clip(card.name, 90)
+        for card in cards
+        if _folded(card.name) not in listed and _folded(card.promise or card.name) not in listed
+    ]
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _recovery(c: CommitmentFact, width: int) -> str:

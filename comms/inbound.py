@@ -170,8 +170,7 @@ def store_client_mail(
             )
             Attachment.objects.bulk_create(store_files(message, attachments, written))
             if project and (contact or from_new_person):
-                record_client_message(project, at=received_at)
-                start_response_clock(message)
+                client_wrote(message)
     except IntegrityError:  # the same retry arriving twice at once: the other copy won
         return None
     if project is None:
@@ -228,5 +227,11 @@ def assign_inbound(message):
     )
     message.save(update_fields=["contact"])
     if message.contact and message.contact.client_id == project.client_id:
-        record_client_message(project, at=message.created_at)
-        start_response_clock(message)
+        client_wrote(message)
+
+
+def client_wrote(message):
+    """A client's message on its project, by mail or in chat: the project is no longer quiet, and
+    the response clock starts from its arrival."""
+    record_client_message(message.project, at=message.created_at)
+    start_response_clock(message)

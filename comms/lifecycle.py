@@ -32,6 +32,8 @@ from projects.when import when
 PHASE_BOUND_KINDS = ("discovery_summary", "build_status", "qa_note", "delivery_checklist")
 
 
+# Where chat and task updates go, and how the board's lists and labels are named.
+CONNECTION_FIELDS = ("slack_channel", "board", "board_done_list", "board_next_list", "board_decision_label")
 # Fields a lead edits directly; phase, kickoff and launch are steps with their own services.
 EDITABLE_FIELDS = frozenset(
     {
@@ -47,6 +49,7 @@ EDITABLE_FIELDS = frozenset(
         "known_limitations",
         "support_terms",
         "team_calendar",
+        *CONNECTION_FIELDS,
     }
 )
 # A clock a few minutes ahead of the server's still logs a call that has just ended.

@@ -30,9 +30,10 @@ DEFAULT_JARGON = (
 )
 
 
-def lint(kind, body, *, open_commitments=(), done_commitments=(), jargon=DEFAULT_JARGON):
+def lint(kind, body, *, open_commitments=(), done_commitments=(), jargon=DEFAULT_JARGON, visuals=0):
     """Findings for a draft of `kind`; an empty list means nothing to fix. `done_commitments` are
-    promises done since a person edited the draft: text that still names them may be stale."""
+    promises done since a person edited the draft: text that still names them may be stale;
+    `visuals` counts the images and links added to it."""
     findings = []
     words = len(re.findall(r"\b\w[\w'’-]*\b", body))
     if kind == "build_status":
@@ -41,6 +42,8 @@ def lint(kind, body, *, open_commitments=(), done_commitments=(), jargon=DEFAULT
         missing = [section for section in BUILD_SECTIONS if section.lower() not in body.lower()]
         if missing:
             findings.append(f"Missing section{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.")
+        if not visuals and not re.search(r"https?://", body):
+            findings.append("Nothing to show: add a screenshot, a mockup or a staging link.")
     used = sorted(
         {term for term in jargon if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", body, re.IGNORECASE)}
     )

@@ -534,6 +534,11 @@ class UpdateVisual(models.Model):
     def __str__(self):
         return self.caption
 
+    @property
+    def content_id(self):
+        """The inline image's Content-ID in the email: the same when the email is composed and sent."""
+        return f"visual-{self.pk}@portal"
+
 
 class AttachmentQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import mimetypes
 import random
+from email.mime.image import MIMEImage
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from celery import current_app
@@ -170,12 +172,25 @@ def as_email(message):
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+        if message.update_id:
+            for visual in message.update.visuals.exclude(image=""):
+                email.attach(inline_image(visual))
     email.tags = [message.kind]
     email.metadata = {"message_id": str(message.pk), "project_id": str(message.project_id or "")}
     provider = providers.current()
     if provider is not None:
         provider.prepare(email, message)
     return email
+
+
+def inline_image(visual):
+    """An update's image as a part of the email, shown where the HTML names its Content-ID."""
+    content_type = mimetypes.guess_type(visual.image.name)[0] or "image/png"
+    with visual.image.open("rb") as image:
+        part = MIMEImage(image.read(), _subtype=content_type.split("/", 1)[1])
+    part.add_header("Content-ID", f"<{visual.content_id}>")
+    part.add_header("Content-Disposition", "inline", filename=visual.image.name.rsplit("/", 1)[-1])
+    return part
 
 
 def deliver(message_id, *, now=None):
@@ -320,6 +335,11 @@ def carry(message, carrier, *, now):
             outcome_unknown=error.outcome_unknown,
             provider=carrier,
             not_before=error.retry_after,
+        )
+    except Exception as error:
+        logger.exception("Message %s: the %s carrier raised an unexpected error.", message.pk, carrier.name)
+        return retry(
+            message, f"{type(error).__name__}: {error}", now=now, outcome_unknown=True, provider=carrier
         )
     Message.objects.filter(pk=message.pk, state=Message.State.SENDING, attempts=message.attempts).update(
         state=Message.State.SENT, provider_message_id=external_id, sent_at=now, send_after=None, error=""

@@ -1,15 +1,16 @@
 """Reads a project's record into the plain facts the draft composer works from."""
 
 import functools
+import operator
 from zoneinfo import ZoneInfo
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from comms import drafts
 from comms.models import CadencePolicy, Message, Update, UpdateKind
 from escalations.models import Tier
-from projects.models import Decision, Project
+from projects.models import Commitment, Decision, PhaseChange, Project
 
 
 def projects_for_drafting(project_ids):
@@ -24,6 +25,7 @@ def projects_for_drafting(project_ids):
             Prefetch("decisions", queryset=Decision.objects.prefetch_related("agreed_by")),
             Prefetch("escalation_tiers", queryset=Tier.objects.prefetch_related("members")),
             "cadence_overrides",
+            "channel_rules",  # where each update goes: comms/channel_plan.py
         )
         .annotate(last_update_sent_at=Max("updates__sent_at", filter=Q(updates__state=Update.State.SENT)))
     )
@@ -160,100 +162,129 @@ def record_entries(project, *, latest=None, kind=""):
     comms/search.py's."""
 
     def pick(queryset, moment):
-        if kind and not queryset.model._meta.model_name.startswith(kind.replace("_", "")):
+        if not shows(kind, queryset.model):
             return queryset.none()
         return queryset.order_by(f"-{moment}")[:latest] if latest else queryset
 
-    entries = []
-    messages = (
-        project.messages.filter(user__isnull=True)
-        .annotate(at=Coalesce("sent_at", "created_at"))
-        .prefetch_related("attachments")
-    )
-    for message in pick(messages, "at"):
-        outbound = message.direction == Message.Direction.OUT
-        entries.append(
-            {
-                "at": message.sent_at or message.created_at,
-                "kind": f"message:{message.kind}",
-                "label": f"{entry_kind_label(message.kind)} emailed" if outbound else "Email from the client",
-                "direction": message.direction,
-                "title": message.subject,
-                "detail": f"{'to' if outbound else 'from'} {message.to_email if outbound else message.from_email}\n"
-                f"{message.body_text}",
-                "state": message.state,
-                "state_label": message.get_state_display(),
-                "attachments": [attachment_fact(attachment) for attachment in message.attachments.all()],
-                "new_person": message.from_email if message.from_new_person else "",
-            }
-        )
-    updates = project.updates.exclude(state=Update.State.DISCARDED).annotate(
+    messages = pick(timeline_messages(project).prefetch_related("attachments"), "at")
+    updates = pick(timeline_updates(project), "at")
+    decisions = pick(project.decisions.prefetch_related("agreed_by"), "made_at")
+    commitments = pick(project.commitments.all(), "created_at")
+    changes = pick(project.phase_changes.all(), "changed_at")
+    return entries_of(messages, updates, decisions, commitments, changes, latest=latest)
+
+
+def shows(kind, model):
+    """Whether a timeline filtered to `kind` (empty: everything) shows rows of `model`."""
+    return not kind or model._meta.model_name.startswith(kind.replace("_", ""))
+
+
+def timeline_messages(project):
+    """Mail in and out; a person's own notes and digests (messages with a user) are not the record."""
+    return project.messages.filter(user__isnull=True).annotate(at=Coalesce("sent_at", "created_at"))
+
+
+def timeline_updates(project):
+    return project.updates.exclude(state=Update.State.DISCARDED).annotate(
         at=Coalesce("sent_at", "created_at")
     )
-    for update in pick(updates, "at"):
-        entries.append(
-            {
-                "at": update.sent_at or update.created_at,
-                "kind": f"update:{update.kind}",
-                "label": f"{entry_kind_label(update.kind)} {'sent' if update.state == Update.State.SENT else 'drafted'}",
-                "direction": "out",
-                "title": update.subject,
-                "detail": update.technical_body,
-                "state": update.state,
-                "state_label": update.get_state_display(),
-            }
-        )
-    for decision in pick(project.decisions.prefetch_related("agreed_by"), "made_at"):
-        agreed = ", ".join(contact.name for contact in decision.agreed_by.all())
-        state = (
-            "confirmed"
-            if decision.confirmed_at
-            else ("awaiting client" if decision.awaiting_client else "logged")
-        )
-        entries.append(
-            {
-                "at": decision.made_at,
-                "kind": "decision",
-                "label": "Decision logged",
-                "direction": "",
-                "title": decision.summary,
-                "detail": f"made in a {decision.get_made_in_display().lower()}"
-                + (f", agreed by {agreed}" if agreed else ""),
-                "state": state,
-                "state_label": state.capitalize(),
-            }
-        )
-    for commitment in pick(project.commitments.all(), "created_at"):
-        entries.append(
-            {
-                "at": commitment.created_at,
-                "kind": "commitment",
-                "label": "Promise made",
-                "direction": "",
-                "title": commitment.description,
-                "detail": f"due {commitment.due_on.isoformat()}, {commitment.progress}% done, "
-                f"{'in' if commitment.in_scope else 'out of'} scope",
-                "state": commitment.status,
-                "state_label": commitment.get_status_display(),
-            }
-        )
-    for change in pick(project.phase_changes.all(), "changed_at"):
-        entries.append(
-            {
-                "at": change.changed_at,
-                "kind": "phase_change",
-                "label": "Phase changed" if change.from_phase else "Project started",
-                "direction": "",
-                "title": f"{change.get_from_phase_display()} to {change.get_to_phase_display()}"
-                if change.from_phase
-                else f"{change.get_to_phase_display()} phase",
-                "detail": change.note,
-                "state": "",
-                "state_label": "",
-            }
-        )
+
+
+def entries_of(messages, updates, decisions, commitments, changes, *, latest=None, details=True):
+    """Timeline entries of rows already read, oldest first; with `latest`, the newest that many.
+    Without `details` the entries have no `detail` (the project page shows none; the export
+    does), so who agreed to each decision need not be read."""
+    entries = [
+        *map(message_entry, messages),
+        *map(update_entry, updates),
+        *(decision_entry(decision, details=details) for decision in decisions),
+        *map(commitment_entry, commitments),
+        *map(phase_change_entry, changes),
+    ]
+    if not details:
+        for entry in entries:
+            del entry["detail"]
     entries.sort(key=lambda entry: entry["at"])
     return entries[-latest:] if latest else entries
+
+
+def message_entry(message):
+    outbound = message.direction == Message.Direction.OUT
+    return {
+        "at": message.sent_at or message.created_at,
+        "kind": f"message:{message.kind}",
+        "label": f"{entry_kind_label(message.kind)} emailed" if outbound else "Email from the client",
+        "direction": message.direction,
+        "title": message.subject,
+        "detail": f"{'to' if outbound else 'from'} {message.to_email if outbound else message.from_email}\n"
+        f"{message.body_text}",
+        "state": message.state,
+        "state_label": message.get_state_display(),
+        "attachments": [attachment_fact(attachment) for attachment in message.attachments.all()],
+        "new_person": message.from_email if message.from_new_person else "",
+    }
+
+
+def update_entry(update):
+    return {
+        "at": update.sent_at or update.created_at,
+        "kind": f"update:{update.kind}",
+        "label": f"{entry_kind_label(update.kind)} {'sent' if update.state == Update.State.SENT else 'drafted'}",
+        "direction": "out",
+        "title": update.subject,
+        "detail": update.technical_body,
+        "state": update.state,
+        "state_label": update.get_state_display(),
+    }
+
+
+def decision_entry(decision, *, details=True):
+    agreed = ", ".join(contact.name for contact in decision.agreed_by.all()) if details else ""
+    state = (
+        "confirmed"
+        if decision.confirmed_at
+        else ("awaiting client" if decision.awaiting_client else "logged")
+    )
+    return {
+        "at": decision.made_at,
+        "kind": "decision",
+        "label": "Decision logged",
+        "direction": "",
+        "title": decision.summary,
+        "detail": f"made in a {decision.get_made_in_display().lower()}"
+        + (f", agreed by {agreed}" if agreed else ""),
+        "state": state,
+        "state_label": state.capitalize(),
+    }
+
+
+def commitment_entry(commitment):
+    return {
+        "at": commitment.created_at,
+        "kind": "commitment",
+        "label": "Promise made",
+        "direction": "",
+        "title": commitment.description,
+        "detail": f"due {commitment.due_on.isoformat()}, {commitment.progress}% done, "
+        f"{'in' if commitment.in_scope else 'out of'} scope",
+        "state": commitment.status,
+        "state_label": commitment.get_status_display(),
+    }
+
+
+def phase_change_entry(change):
+    return {
+        "at": change.changed_at,
+        "kind": "phase_change",
+        "label": "Phase changed" if change.from_phase else "Project started",
+        "direction": "",
+        "title": f"{change.get_from_phase_display()} to {change.get_to_phase_display()}"
+        if change.from_phase
+        else f"{change.get_to_phase_display()} phase",
+        "detail": change.note,
+        "state": "",
+        "state_label": "",
+    }
 
 
 def attachment_fact(attachment):
@@ -269,24 +300,135 @@ def attachment_fact(attachment):
 def promises_done_since(project, since):
     """Promises done on or after the client's date of `since` (a promise has a done date, not an
     instant). Read from `commitments`, so a prefetch serves it."""
-    day = since.astimezone(ZoneInfo(project.client.calendar.time_zone)).date()
-    return [c for c in project.commitments.all() if c.done_on and c.done_on >= day]
+    return done_since(project.commitments.all(), since, ZoneInfo(project.client.calendar.time_zone))
+
+
+def done_since(commitments, since, zone):
+    day = since.astimezone(zone).date()
+    return [c for c in commitments if c.done_on and c.done_on >= day]
 
 
 def changes_since(project, since):
     """What changed in a project's record after `since` (a person's edit of a draft), in words:
     promises done, phase changes, decisions made. Two queries; promises are read from `commitments`."""
-    zone = ZoneInfo(project.client.calendar.time_zone)
+    return changes_among(
+        since,
+        ZoneInfo(project.client.calendar.time_zone),
+        commitments=project.commitments.all(),
+        phase_changes=project.phase_changes.filter(changed_at__gt=since),
+        decisions=project.decisions.filter(made_at__gt=since),
+    )
+
+
+def changes_among(since, zone, *, commitments, phase_changes, decisions):
+    """`changes_since` of rows already read (any superset of what changed after `since`)."""
     changes = [
-        f"Promise done on {c.done_on:%a %d %b}: {c.description}" for c in promises_done_since(project, since)
+        f"Promise done on {c.done_on:%a %d %b}: {c.description}" for c in done_since(commitments, since, zone)
     ]
     changes += [
         f"Moved from {change.get_from_phase_display()} to {change.get_to_phase_display()} "
         f"on {change.changed_at.astimezone(zone):%a %d %b}"
-        for change in project.phase_changes.filter(changed_at__gt=since).order_by("changed_at")
+        for change in sorted(phase_changes, key=lambda change: change.changed_at)
+        if change.changed_at > since
     ]
     changes += [
         f"Decision made on {decision.made_at.astimezone(zone):%a %d %b}: {decision.summary}"
-        for decision in project.decisions.filter(made_at__gt=since).order_by("made_at")
+        for decision in sorted(decisions, key=lambda decision: decision.made_at)
+        if decision.made_at > since
     ]
     return changes
+
+
+WAITING_FOR_REPLY = Q(direction=Message.Direction.IN, respond_by__isnull=False, responded_at__isnull=True)
+OPEN_DRAFT_STATES = (Update.State.DRAFT, Update.State.OVERDUE)
+
+
+class PageRecord:
+    """What the project page shows of the record, in one query per table however long the record
+    and however many drafts: the newest `latest` timeline entries (`kind` as in `record_entries`,
+    without details), the drafts waiting for review, the client mails waiting for a reply, soonest
+    due first (only `waiting_shown` of them if given), every promise and phase change, and what
+    changed since each draft's edit.
+    Each table is read once for all its uses: the newest rows OR the rows another section needs."""
+
+    def __init__(self, project, *, latest, kind="", waiting_shown=None):
+        self.zone = ZoneInfo(project.client.calendar.time_zone)
+        at = Coalesce("sent_at", "created_at")
+
+        def newest(queryset, moment):
+            return Q(pk__in=queryset.order_by(f"-{moment}").values("pk")[:latest])
+
+        waiting = (
+            project.messages.filter(WAITING_FOR_REPLY).order_by("respond_by").values("pk")[:waiting_shown]
+        )
+        # The project's own rows only: the planner then reads them by the project's index
+        # instead of testing every row of the table against the two lists.
+        messages = list(
+            project.messages.filter(
+                either(
+                    Q(pk__in=waiting),
+                    newest(timeline_messages(project), "at") if shows(kind, Message) else None,
+                )
+            ).annotate(at=at)
+        )
+        prefetch_related_objects(messages, "attachments")
+        # Timeline rows may wait for a reply too, but the soonest `waiting_shown` are all read.
+        self.waiting = sorted(
+            (
+                m
+                for m in messages
+                if m.direction == Message.Direction.IN and m.respond_by and not m.responded_at
+            ),
+            key=lambda m: m.respond_by,
+        )[:waiting_shown]
+        updates = list(
+            project.updates.filter(
+                either(
+                    Q(state__in=OPEN_DRAFT_STATES),
+                    newest(timeline_updates(project), "at") if shows(kind, Update) else None,
+                )
+            ).annotate(at=at)
+        )
+        self.drafts = sorted((u for u in updates if u.state in OPEN_DRAFT_STATES), key=lambda u: u.send_by)
+        prefetch_related_objects(self.drafts, "visuals")
+        edits = [draft.edited_at for draft in self.drafts if draft.edited_at]
+        conditions = [
+            Q(made_at__gt=min(edits)) if edits else None,
+            newest(project.decisions.all(), "made_at") if shows(kind, Decision) else None,
+        ]
+        asked = [condition for condition in conditions if condition is not None]
+        self.decisions = list(project.decisions.filter(either(*asked))) if asked else []
+        self.commitments = list(project.commitments.all())
+        self.phase_changes = list(project.phase_changes.all())
+
+        def timeline(rows, model, moment):
+            if not shows(kind, model):
+                return []
+            return sorted(rows, key=lambda row: getattr(row, moment), reverse=True)[:latest]
+
+        self.entries = entries_of(
+            timeline((m for m in messages if m.user_id is None), Message, "at"),
+            timeline((u for u in updates if u.state != Update.State.DISCARDED), Update, "at"),
+            timeline(self.decisions, Decision, "made_at"),
+            timeline(self.commitments, Commitment, "created_at"),
+            timeline(self.phase_changes, PhaseChange, "changed_at"),
+            latest=latest,
+            details=False,
+        )
+
+    def promises_done_since(self, since):
+        return done_since(self.commitments, since, self.zone)
+
+    def changes_since(self, since):
+        return changes_among(
+            since,
+            self.zone,
+            commitments=self.commitments,
+            phase_changes=self.phase_changes,
+            decisions=self.decisions,
+        )
+
+
+def either(*conditions):
+    """The conditions given (None: not asked for) joined by OR."""
+    return functools.reduce(operator.or_, [condition for condition in conditions if condition is not None])

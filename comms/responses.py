@@ -1,6 +1,7 @@
-"""Response times for client email: each client message that needs a reply gets a deadline on the
-team's calendar (3 business hours, 1 when urgent, never past that day's close) with a reminder at
-80%; any reply to that contact on that project meets it, as does a call noted by the owner."""
+"""Response times for client email and chat: each client message that needs a reply gets a deadline
+on the team's calendar (3 business hours, 1 when urgent, never past that day's close) with a
+reminder at 80%; any reply to that contact on that project meets it, as does a call noted by the
+owner or a team member's message in the project's Slack channel."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from comms import obligations
 from comms.calendars import Clocks
-from comms.models import Deadline, Message
+from comms.models import Channel, Deadline, Message
 from comms.outbox import meet_response_deadlines, queue_messages, reply_to_address
 from projects.header_text import fold_to_line
 
@@ -69,11 +71,35 @@ def meet(message, *, at, note=""):
     client has no contact yet, so the mail answered is the one replied to."""
     if message.contact_id:
         return meet_response_deadlines({(message.project_id, message.contact_id)}, at=at, note=note)
-    answered = Message.objects.filter(pk=message.pk, responded_at__isnull=True).update(
+    return answered(Message.objects.filter(pk=message.pk), at=at, note=note)
+
+
+def meet_in_chat(project, channel, *, at, thread="", note=""):
+    """A team member wrote in the project's chat channel: in a thread, that answers the client's
+    messages in the thread; in the channel itself, every client message waiting there (whoever
+    wrote it: the channel is shared, so everyone sees the answer)."""
+    waiting = Message.objects.filter(
+        project=project,
+        channel=Channel.CHAT,
+        destination=channel,
+        direction=Message.Direction.IN,
+        respond_by__isnull=False,
+        created_at__lte=at,
+    )
+    if thread:
+        waiting = waiting.filter(Q(provider_message_id=thread) | Q(in_reply_to=thread))
+    return answered(waiting, at=at, note=note)
+
+
+def answered(waiting, *, at, note):
+    """The messages of `waiting` not yet answered are answered at `at`; their reminders and
+    deadlines stop."""
+    ids = list(waiting.filter(responded_at__isnull=True).values_list("pk", flat=True))
+    count = Message.objects.filter(pk__in=ids, responded_at__isnull=True).update(
         responded_at=at, response_note=note
     )
-    Deadline.objects.filter(message=message, is_active=True).update(is_active=False)
-    return answered
+    Deadline.objects.filter(message_id__in=ids, is_active=True).update(is_active=False)
+    return count
 
 
 @transaction.atomic
@@ -107,6 +133,10 @@ def reply_to_client(message, *, by, body, now):
         created_at=now,
         send_after=now,
     )
+    if message.channel == Channel.CHAT:  # answered where it was asked: in the Slack thread
+        reply.channel, reply.destination = Channel.CHAT, message.destination
+        reply.to_email = reply.reply_to = ""
+        reply.in_reply_to = message.in_reply_to or message.provider_message_id
     queue_messages([reply])
     if message.contact_id is None:  # a contact's mail is met as the reply is queued
         meet(message, at=now)

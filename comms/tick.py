@@ -18,8 +18,10 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from comms import drafts, obligations
+from comms import obligations
 from comms.autopilot import (
+    NoRecipients,
+    compose_draft,
     deadline_times,
     delivery_final_week,
     next_update_owed,
@@ -219,7 +221,7 @@ class TickPass:
         if (project.pk, kind) in self.waiting:
             self.summary["left to the draft already waiting"] += 1
             return
-        draft = drafts.compose(kind, self.record(project), **extra)
+        draft = compose_draft(kind, project, self.record(project), **extra)
         self.drafts.append(
             plan_draft(
                 project,
@@ -396,11 +398,10 @@ class TickPass:
         if update.state not in (Update.State.DRAFT, Update.State.OVERDUE):
             return
         update.project = self.projects[update.project_id]
-        if not update.project.mail_recipients():
-            raise Problem(
-                "The project has no client contact who receives updates, so the draft cannot go out."
-            )
-        self.outgoing += ready_to_send(update, by=None, now=self.now, clocks=self.clocks, org=self.org)
+        try:
+            self.outgoing += ready_to_send(update, by=None, now=self.now, clocks=self.clocks, org=self.org)
+        except NoRecipients as problem:
+            raise Problem(f"{problem} The draft cannot go out.") from problem
         self.to_send.append(update)
         self.summary["sent by themselves"] += 1
 

@@ -21,4 +21,5 @@ urlpatterns = [
     # Provider webhooks (inbound mail, delivery tracking) of the configured providers only, refused
     # without ANYMAIL_WEBHOOK_SECRET's basic auth; see comms/webhooks.py.
     path("anymail/", include("comms.webhooks")),
+    path("hooks/slack/events/", include("comms.slack_events")),  # Slack's Events API, signed
 ]

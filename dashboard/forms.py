@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from comms.models import Channel, MessageType, Update
+from comms.models import Channel, MessageType, Update, UpdateVisual
 from escalations.models import Category, CategoryRoute, Severity
 from projects.header_text import single_line
 from projects.models import Client, Commitment, Contact, Decision, Phase, Project
@@ -71,8 +71,27 @@ class DecisionForm(forms.ModelForm):
 class CommitmentForm(forms.ModelForm):
     class Meta:
         model = Commitment
-        fields = ["description", "due_on", "in_scope"]
+        fields = ["description", "due_on", "in_scope", "board_card"]
+        labels = {"board_card": "Board card ID (optional)"}
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class VisualForm(forms.ModelForm):
+    """A screenshot or mockup (an image file), or a link to a staging site or a video."""
+
+    # A link typed without its scheme (preview.example.com) is taken as https.
+    link = forms.URLField(required=False, max_length=500, assume_scheme="https", label="Or a link")
+
+    class Meta:
+        model = UpdateVisual
+        fields = ["image", "link", "caption"]
+        labels = {"image": "Screenshot or mockup", "caption": "What it shows"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("image")) == bool(cleaned.get("link")):
+            raise forms.ValidationError("Give an image or a link, not both.")
+        return cleaned
 
 
 class ProgressForm(forms.ModelForm):
@@ -115,6 +134,14 @@ class PhaseForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Your reply")
+
+
+class PhoneAnswerForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What was agreed on the phone",
+        help_text="Kept in the record as the answer; it meets the reply deadline.",
+    )
 
 
 class EscalationForm(forms.Form):
@@ -238,6 +265,21 @@ class DeliveryTermsForm(forms.ModelForm):
         widgets = {
             "known_limitations": forms.Textarea(attrs={"rows": 3}),
             "support_terms": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ConnectionsForm(forms.ModelForm):
+    """Where the project's chat and task updates go: its Slack channel and its board."""
+
+    class Meta:
+        model = Project
+        fields = ["slack_channel", "board", "board_done_list", "board_next_list", "board_decision_label"]
+        labels = {
+            "slack_channel": "Slack channel ID",
+            "board": "Trello board ID",
+            "board_done_list": "Board list of what is done",
+            "board_next_list": "Board list of what is next",
+            "board_decision_label": "Board label of what needs the client's decision",
         }
 
 

@@ -11,13 +11,14 @@ from django.db.models import (
     DateField,
     Exists,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 
 from comms.calendars import Clocks
 from comms.models import CadencePolicy, Deadline, Message, Update
@@ -97,10 +98,14 @@ def failed_client_mail():
     )
 
 
-def with_health_facts(projects, *, now):
+def with_health_facts(projects, *, now, today=None):
+    """The projects with the facts their health is judged on. `today`: the team's date, when the
+    caller knows it for every project given (one project's page), so the calendars are not read."""
     open_escalations = Escalation.objects.filter(state__in=["open", "acknowledged"])
     unanswered = Message.objects.filter(direction="in", respond_by__isnull=False, responded_at__isnull=True)
-    projects = projects.select_related("client", "owner").annotate(team_today=team_today(projects, now=now))
+    projects = projects.select_related("client", "owner").annotate(
+        team_today=Value(today, output_field=DateField()) if today else team_today(projects, now=now)
+    )
     return projects.annotate(
         overdue_drafts=count(Update.objects.filter(state=Update.State.OVERDUE)),
         drafts_waiting=count(Update.objects.filter(state=Update.State.DRAFT)),
@@ -131,8 +136,12 @@ def with_health_facts(projects, *, now):
         ),
         cadence_days=cadence_of("interval_days"),
         cadence_business_days=cadence_of("business_days_only"),
-        failed_mail_to=Subquery(failed_client_mail().values("contact__name")[:1]),
-        failed_mail_error=Subquery(failed_client_mail().values("error")[:1]),
+        # Both facts of the one failed mail from one subquery: each costs a pass over the
+        # project's outgoing mail.
+        failed_mail=Subquery(
+            failed_client_mail().values(fact=JSONObject(to="contact__name", error="error"))[:1],
+            output_field=JSONField(),
+        ),
     )
 
 
@@ -157,8 +166,8 @@ def health_of(project, *, now):
             kickoff_at=project.kickoff_at,
             last_update_sent_at=project.last_update_sent_at,
             update_gap_allowed=update_gap_allowed(project.cadence_days, project.cadence_business_days),
-            failed_mail_to=project.failed_mail_to or "",
-            failed_mail_error=project.failed_mail_error or "",
+            failed_mail_to=(project.failed_mail or {}).get("to") or "",
+            failed_mail_error=(project.failed_mail or {}).get("error") or "",
         )
     )
 

@@ -17,6 +17,9 @@ urlpatterns = [
         views.preview_draft,
         name="preview_draft",
     ),
+    path("projects/<int:pk>/drafts/<int:update_pk>/visuals/", views.add_visual_view, name="add_visual"),
+    path("projects/<int:pk>/visuals/<int:visual_pk>/remove/", views.remove_visual_view, name="remove_visual"),
+    path("visuals/<int:pk>/", views.visual_view, name="visual"),
     path("projects/<int:pk>/decisions/", views.log_decision_view, name="log_decision"),
     path("projects/<int:pk>/commitments/", views.add_commitment_view, name="add_commitment"),
     path(
@@ -40,6 +43,7 @@ urlpatterns = [
     path("projects/<int:pk>/plan/cadence/", views.cadence_view, name="cadence"),
     path("projects/<int:pk>/plan/people/", views.people_view, name="people"),
     path("projects/<int:pk>/plan/delivery/", views.delivery_terms_view, name="delivery_terms"),
+    path("projects/<int:pk>/plan/connections/", views.connections_view, name="connections"),
     path("projects/<int:pk>/contacts/", views.add_contact_view, name="add_contact"),
     path("projects/<int:pk>/contacts/<int:contact_pk>/", views.edit_contact_view, name="edit_contact"),
     path(
@@ -55,6 +59,11 @@ urlpatterns = [
     path("projects/<int:pk>/plan/escalation-path/", views.escalation_path_view, name="escalation_path"),
     path("projects/<int:pk>/meetings/", views.log_meeting_view, name="log_meeting"),
     path("projects/<int:pk>/mail/<int:message_pk>/reply/", views.reply_view, name="reply"),
+    path(
+        "projects/<int:pk>/mail/<int:message_pk>/phoned/",
+        views.answered_by_phone_view,
+        name="answered_by_phone",
+    ),
     path("attachments/<int:pk>/", views.attachment_view, name="attachment"),
     path("projects/<int:pk>/escalations/", views.raise_escalation_view, name="raise_escalation"),
     path(

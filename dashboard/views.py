@@ -40,24 +40,20 @@ from comms.lifecycle import (
     update_project,
 )
 from comms.lint import DEFAULT_JARGON, lint
-from comms.models import Attachment, ChannelRule, Message, Update
+from comms.models import Attachment, Message, Update, UpdateVisual
 from comms.plan import set_cadence, set_channels
-from comms.record import (
-    OrgPlan,
-    changes_since,
-    describe_cadence,
-    person_name,
-    promises_done_since,
-    record_entries,
-)
-from comms.responses import reply_to_client
+from comms.record import PageRecord, describe_cadence, person_name
+from comms.responses import answered_by_phone, reply_to_client
 from comms.search import search_record
 from comms.search_form import RecordSearchForm
+from comms.task_updates import complete_commitment, report_progress
+from comms.visuals import add_visual, remove_visual
 from dashboard.charts import weekly_bars
 from dashboard.forms import (
     CadenceForm,
     ChannelsForm,
     CommitmentForm,
+    ConnectionsForm,
     ContactForm,
     DecisionForm,
     DeliveryTermsForm,
@@ -71,18 +67,29 @@ from dashboard.forms import (
     NewProjectForm,
     PeopleForm,
     PhaseForm,
+    PhoneAnswerForm,
     PortfolioFilter,
     ProgressForm,
     ReplyForm,
+    VisualForm,
     WaitingForm,
 )
 from dashboard.moves import projects_in_view, whose_move
-from dashboard.portfolio import health_of, portfolio, weekly_team_figures, with_health_facts
+from dashboard.portfolio import health_of, portfolio, weekly_team_figures
+from dashboard.project_page import (
+    People,
+    cadence_by_phase,
+    channel_rules,
+    page_facts,
+    serve_choices,
+    team_date,
+    with_team_zone,
+)
 from escalations import services as escalation_services
 from escalations.models import Escalation, Tier
 from projects.contacts import add_contact, deactivate_contact, edit_contact, set_portal_access
 from projects.models import Client, Commitment, Contact, Phase, Project
-from projects.services import add_commitment, complete_commitment, report_progress, wait_on_client_for
+from projects.services import add_commitment, wait_on_client_for
 
 TIMELINE_LENGTH = 100  # the newest entries; the search page reaches the whole record
 WAITING_SHOWN = 10  # client emails to answer, the soonest due first
@@ -202,11 +209,19 @@ def log_kickoff_view(request, pk):
 
 def project_for(request, pk):
     """A project the user works on; any other gives 404, so its existence is not revealed. Times
-    on its page are read and shown in the team's zone, typed ones included."""
-    team_time()
-    return get_object_or_404(
-        Project.objects.visible_to(request.user).select_related("client__calendar", "owner", "lead"), pk=pk
+    on its page are read and shown in the team's zone, typed ones included (`team_time`'s zone,
+    read with the project)."""
+    # Visibility as a subquery: the rule's DISTINCT over the whole joined row took PostgreSQL
+    # longer to plan than to run.
+    visible = Project.objects.filter(pk__in=Project.objects.visible_to(request.user).values("pk"))
+    project = get_object_or_404(
+        with_team_zone(visible).select_related(
+            "client__calendar", "client__account_owner", "owner", "lead", "team_calendar"
+        ),
+        pk=pk,
     )
+    timezone.activate(ZoneInfo(project.team_zone))
+    return project
 
 
 @login_required
@@ -242,23 +257,18 @@ def search_page(request):
 
 
 def render_project(request, project, *, status=200, **forms):
+    """The page in a fixed number of queries: each table is read once for all the sections that
+    show it (tests/dashboard/test_project_page_queries.py holds the count)."""
     now = timezone.now()
-    facts = with_health_facts(Project.objects.visible_to(request.user).filter(pk=project.pk), now=now).get()
-    org = OrgPlan()
+    # `project_for` has checked who sees it; asking again joins the team, one row per member.
+    facts = page_facts(team_date(project, now)).get(pk=project.pk)
     kind = request.GET.get("kind", "")
-    entries = record_entries(project, latest=TIMELINE_LENGTH, kind=kind)
-    promised = [c.description for c in project.commitments.all() if c.status == Commitment.Status.OPEN]
-    drafts = list(
-        project.updates.filter(state__in=[Update.State.DRAFT, Update.State.OVERDUE]).order_by("send_by")
-    )
-    waiting = list(
-        project.messages.filter(
-            direction=Message.Direction.IN, respond_by__isnull=False, responded_at__isnull=True
-        )
-        .select_related("contact")
-        .prefetch_related("attachments")
-        .order_by("respond_by")
-    )
+    record = PageRecord(project, latest=TIMELINE_LENGTH, kind=kind, waiting_shown=WAITING_SHOWN)
+    promised = [c.description for c in record.commitments if c.status == Commitment.Status.OPEN]
+    people = People(project)
+    path = Tier.path_for(project)
+    cadence = cadence_by_phase(facts)
+    rules = channel_rules(facts)
     context = {
         "project": project,
         "health": health_of(facts, now=now),
@@ -270,19 +280,14 @@ def render_project(request, project, *, status=200, **forms):
         ],
         "new_contact_form": forms.get("new_contact") or new_contact_form(project),
         # A new person's mail asks for them to be added until they are.
-        "client_addresses": {
-            email.lower() for email in project.client.contacts.values_list("email", flat=True)
-        },
-        "channel_rules": ChannelRule.objects.filter(project=project).order_by("message_type"),
+        "client_addresses": people.client_addresses,
+        "channel_rules": rules,
         "cadence": [
-            (label, describe_cadence(org.cadence_for(project, phase)))
+            (label, describe_cadence(cadence.get(phase)))
             for phase, label in Phase.choices
             if phase != Phase.CLOSED
         ],
-        "tiers": [
-            (tier, [person_name(user) for user in tier.responders(project)])
-            for tier in Tier.path_for(project)
-        ],
+        "tiers": [(tier, [person_name(user) for user in tier.responders(project)]) for tier in path],
         "deadlines": project.deadlines.filter(is_active=True).order_by("due_at")[:20],
         "drafts": [
             (
@@ -294,24 +299,33 @@ def render_project(request, project, *, status=200, **forms):
                     draft.technical_body,
                     open_commitments=promised,
                     # A person's text may still call these open.
-                    done_commitments=[c.description for c in promises_done_since(project, draft.edited_at)]
+                    done_commitments=[c.description for c in record.promises_done_since(draft.edited_at)]
                     if draft.edited_at
                     else [],
                     jargon=settings.JARGON_WORDS or DEFAULT_JARGON,
+                    visuals=len(draft.visuals.all()),
                 ),
-                changes_since(project, draft.edited_at) if draft.edited_at else [],
+                record.changes_since(draft.edited_at) if draft.edited_at else [],
+                forms.get(f"visual_{draft.pk}") or VisualForm(prefix=f"visual-{draft.pk}"),
             )
-            for draft in drafts
+            for draft in record.drafts
         ],
-        "waiting": [(message, forms.get(f"reply_{message.pk}") or ReplyForm()) for message in waiting],
-        "more_waiting": facts.unanswered_mails - len(waiting),
+        "waiting": [
+            (
+                message,
+                forms.get(f"reply_{message.pk}") or ReplyForm(),
+                forms.get(f"phone_{message.pk}") or PhoneAnswerForm(prefix=f"phone-{message.pk}"),
+            )
+            for message in record.waiting
+        ],
+        "more_waiting": facts.unanswered_mails - len(record.waiting),
         "commitments": [
             (
                 commitment,
                 forms.get(f"progress_{commitment.pk}") or progress_form(commitment),
                 forms.get(f"waiting_{commitment.pk}") or waiting_form(commitment),
             )
-            for commitment in project.commitments.all()
+            for commitment in record.commitments
         ],
         "escalations": [
             (
@@ -322,10 +336,12 @@ def render_project(request, project, *, status=200, **forms):
                 "first_responder"
             )
         ],
-        "entries": entries,
+        "entries": record.entries,
         "timeline_kinds": TIMELINE_KINDS,
         "kind": kind,
-        "decision_form": forms.get("decision") or DecisionForm(project=project),
+        "decision_form": serve_choices(
+            forms.get("decision") or DecisionForm(project=project), project.contacts.all(), "agreed_by"
+        ),
         "commitment_form": forms.get("commitment") or CommitmentForm(),
         "phase_form": forms.get("phase") or PhaseForm(project=project),
         "escalation_form": forms.get("escalation") or EscalationForm(),
@@ -333,13 +349,22 @@ def render_project(request, project, *, status=200, **forms):
         "kickoff_form": forms.get("kickoff") or KickoffForm(),
         "audiences": Contact.Kind.choices,
         "channels_form": forms.get("channels")
-        or ChannelsForm(
-            rules=dict(ChannelRule.objects.filter(project=project).values_list("message_type", "channel"))
-        ),
+        or ChannelsForm(rules={rule.message_type: rule.channel for rule in rules}),
         "cadence_form": forms.get("cadence") or CadenceForm(initial={"phase": project.phase}),
-        "people_form": forms.get("people") or PeopleForm(instance=project),
+        "people_form": serve_choices(
+            serve_choices(
+                forms.get("people") or PeopleForm(instance=project), people.team, "owner", "lead", "team"
+            ),
+            people.client_contacts,
+            "contacts",
+        ),
         "terms_form": forms.get("terms") or DeliveryTermsForm(instance=project),
-        "path_form": forms.get("path") or EscalationPathForm(path=Tier.path_for(project)),
+        "connections_form": forms.get("connections") or ConnectionsForm(instance=project),
+        "path_form": serve_choices(
+            forms.get("path") or EscalationPathForm(path=path),
+            people.team,
+            *(f"l{tier.level}" for tier in path),
+        ),
         "meeting_form": forms.get("meeting") or MeetingForm(),
     }
     return render(request, "dashboard/project.html", context, status=status)
@@ -386,6 +411,40 @@ def save_draft(request, pk, update_pk):
             return render_project(request, project, status=409, **{f"draft_{update.pk}": form})
         return done(request, project, f"“{update.subject}” is on its way to the client.")
     return done(request, project, "Draft saved.")
+
+
+@project_action
+def add_visual_view(request, pk, update_pk):
+    project = project_for(request, pk)
+    update = get_object_or_404(
+        project.updates, pk=update_pk, state__in=[Update.State.DRAFT, Update.State.OVERDUE]
+    )
+    form = VisualForm(request.POST, request.FILES, prefix=f"visual-{update.pk}")
+    if saved(form, add_visual, update=update, now=timezone.now()) is None:
+        return render_project(request, project, status=400, **{f"visual_{update.pk}": form})
+    return done(request, project, f"“{form.cleaned_data['caption']}” added to “{update.subject}”.")
+
+
+@project_action
+def remove_visual_view(request, pk, visual_pk):
+    project = project_for(request, pk)
+    visual = get_object_or_404(
+        UpdateVisual.objects.select_related("update"), pk=visual_pk, update__project=project
+    )
+    try:
+        remove_visual(visual)
+    except ValidationError as error:
+        return refused(request, project, error.messages[0])
+    return done(request, project, f"“{visual.caption}” removed.")
+
+
+@login_required
+@require_GET
+def visual_view(request, pk):
+    """An update's image, for people who can see its project."""
+    visible = UpdateVisual.objects.filter(update__project__in=Project.objects.visible_to(request.user))
+    visual = get_object_or_404(visible.exclude(image=""), pk=pk)
+    return FileResponse(visual.image.open("rb"))
 
 
 @project_action
@@ -455,6 +514,15 @@ def commitment_waiting_view(request, pk, commitment_pk):
 
 
 @project_action
+def connections_view(request, pk):
+    project = project_for(request, pk)
+    form = ConnectionsForm(request.POST, instance=project)
+    if saved(form, update_project, project=project, by=request.user) is None:
+        return render_project(request, project, status=400, connections=form)
+    return done(request, project, "Chat and board connections saved.")
+
+
+@project_action
 def delivery_terms_view(request, pk):
     project = project_for(request, pk)
     form = DeliveryTermsForm(request.POST, instance=project)
@@ -482,6 +550,24 @@ def reply_view(request, pk, message_pk):
         return render_project(request, project, status=400, **{f"reply_{message.pk}": form})
     reply_to_client(message, by=request.user, body=form.cleaned_data["body"], now=timezone.now())
     return done(request, project, f"Reply sent to {message.from_email}.")
+
+
+@project_action
+def answered_by_phone_view(request, pk, message_pk):
+    """The client was rung back: the note is the record of the answer, and it meets the deadline."""
+    project = project_for(request, pk)
+    message = get_object_or_404(
+        project.messages, pk=message_pk, direction=Message.Direction.IN, responded_at__isnull=True
+    )
+    form = PhoneAnswerForm(request.POST, prefix=f"phone-{message.pk}")
+    if not form.is_valid():
+        return render_project(request, project, status=400, **{f"phone_{message.pk}": form})
+    answered_by_phone(
+        message, by=person_name(request.user), note=form.cleaned_data["note"], now=timezone.now()
+    )
+    return done(
+        request, project, f"Answered {message.from_email} by phone; the note is kept with their mail."
+    )
 
 
 @project_action

@@ -113,9 +113,10 @@ class Tier(models.Model):
 
     @classmethod
     def path_for(cls, project):
-        """The three tiers in force for a project, lowest first: its overrides, else the org's."""
+        """The three tiers in force for a project, lowest first: its overrides, else the org's.
+        Their members are read with them, in one more query, as every caller names the people."""
         by_level = {}
-        rows = cls.objects.filter(Q(project=project) | Q(project__isnull=True))
+        rows = cls.objects.filter(Q(project=project) | Q(project__isnull=True)).prefetch_related("members")
         for tier in rows.order_by("level", F("project_id").asc(nulls_last=True)):
             by_level.setdefault(tier.level, tier)
         return [by_level[level] for level in sorted(by_level)]

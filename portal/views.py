@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django import forms
 from django.db.models import Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from comms.calendars import Clocks
-from comms.models import Deadline, Update
+from comms.models import Deadline, Update, UpdateVisual
 from portal.links import within_request_limits
 from portal.tasks import mail_sign_in_link
 from projects.models import Commitment, Decision, OrganisationSettings
@@ -109,7 +109,7 @@ def project_status(request, pk):
             "due_on"
         ),
         "calendar_url": reverse("portal:calendar", args=[project.pk, calendar_token(contact)]),
-        "updates": updates[:20],
+        "updates": updates.prefetch_related("visuals")[:20],
         "latest": updates.first(),
         # Confirmed in writing, or made in writing in the first place (by email or chat).
         "decisions": project.decisions.filter(
@@ -126,6 +126,18 @@ def project_status(request, pk):
         "channel_rules": project.channel_rules.order_by("message_type"),
     }
     return render(request, "portal/project.html", context)
+
+
+@require_GET
+@portal_contact
+def visual(request, pk):
+    """An image sent with an update, to the client's people on its project."""
+    contact = request.contact
+    shown = UpdateVisual.objects.filter(
+        update__state=Update.State.SENT,
+        update__project__in=contact.projects.filter(client=contact.client),
+    ).exclude(image="")
+    return FileResponse(get_object_or_404(shown, pk=pk).image.open("rb"))
 
 
 class LinkRequestForm(forms.Form):

@@ -167,6 +167,7 @@ class CommitmentInline(admin.TabularInline):
         "done_on",
         "waiting_for",
         "waiting_since",
+        "board_card",
     ]
 
 
@@ -192,6 +193,7 @@ class ProjectAdminForm(forms.ModelForm):
             *["client", "name", "scope", "phase", "owner", "lead", "team", "contacts"],
             *["starts_on", "target_delivery_on", "target_launch_on", "kickoff_at", "launched_at"],
             *["team_calendar", "record_location", "auto_send_drafts", "known_limitations", "support_terms"],
+            *["slack_channel", "board", "board_done_list", "board_next_list", "board_decision_label"],
         ]
         help_texts = {
             "kickoff_at": "Saving it logs the kickoff call: the kickoff summary is drafted and the cadence starts.",

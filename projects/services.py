@@ -33,8 +33,10 @@ def report_progress(commitment, *, progress, recovery_plan):
 
 
 @transaction.atomic
-def add_commitment(project, *, description, due_on, in_scope=True):
-    commitment = Commitment(project=project, description=description, due_on=due_on, in_scope=in_scope)
+def add_commitment(project, *, description, due_on, in_scope=True, board_card=""):
+    commitment = Commitment(
+        project=project, description=description, due_on=due_on, in_scope=in_scope, board_card=board_card
+    )
     commitment.full_clean()
     commitment.save()
     return commitment

@@ -4,16 +4,23 @@ GOOD_BUILD = "What shipped: the booking form.\nWhat is next: payments.\nWhat nee
 
 
 def test_a_good_build_update_has_nothing_to_fix():
-    assert lint("build_status", GOOD_BUILD, open_commitments=["payments"]) == []
+    assert lint("build_status", GOOD_BUILD, open_commitments=["payments"], visuals=1) == []
+
+
+def test_a_build_update_with_nothing_to_show_is_flagged_unless_it_links_somewhere():
+    nothing = "Nothing to show: add a screenshot, a mockup or a staging link."
+    assert lint("build_status", GOOD_BUILD) == [nothing]
+    assert lint("build_status", GOOD_BUILD + " Try it: https://preview.example/booking") == []
+    assert lint("qa_note", "All tests passed.") == []
 
 
 def test_a_long_build_update_is_flagged_with_its_word_count():
-    findings = lint("build_status", GOOD_BUILD + " more" * 200)
+    findings = lint("build_status", GOOD_BUILD + " more" * 200, visuals=2)
     assert findings == ["218 words: a build update stays under 200."]
 
 
 def test_a_missing_section_is_named():
-    assert lint("build_status", "What shipped: login.") == [
+    assert lint("build_status", "What shipped: login.", visuals=1) == [
         "Missing sections: What is next, What needs your decision."
     ]
 

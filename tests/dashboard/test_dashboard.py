@@ -252,7 +252,7 @@ def test_answering_a_client_email_from_the_page_meets_its_deadline(client, proje
         headers=[],
         received_at=timezone.now(),
     )
-    assert [m.pk for m, _ in page(client, project).context["waiting"]] == [mail.pk]
+    assert [m.pk for m, *_ in page(client, project).context["waiting"]] == [mail.pk]
     client.post(reverse("dashboard:reply", args=[project.pk, mail.pk]), {"body": "Yes — Friday."})
     mail.refresh_from_db()
     assert mail.responded_at is not None
@@ -375,7 +375,7 @@ def test_the_draft_editor_shows_the_lint_beside_it(client, lead, project):
     Commitment.objects.create(project=project, description="Send the test plan", due_on=dt.date(2026, 6, 1))
     log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=lead)
     Update.objects.update(technical_body="We will deploy after the sprint.")
-    draft, _, findings, _ = page(client, project).context["drafts"][0]
+    draft, _, findings, *_ = page(client, project).context["drafts"][0]
     assert findings == [
         "Jargon the client may not know: deploy, sprint.",
         "Promise not mentioned: Send the test plan.",
@@ -505,7 +505,7 @@ def test_the_jargon_list_comes_from_settings(client, lead, project, settings):
     settings.JARGON_WORDS = ["synergy"]
     log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=lead)
     Update.objects.update(technical_body="Great synergy after the sprint.")
-    _, _, findings, _ = page(client, project).context["drafts"][0]
+    _, _, findings, *_ = page(client, project).context["drafts"][0]
     assert findings == ["Jargon the client may not know: synergy."]
 
 
@@ -563,7 +563,7 @@ def test_an_edited_draft_says_what_changed_in_the_record_since_and_flags_the_sta
         "technical_body": "We agreed two stages. The CSV export is still late, sorry.",
     }
     assert client.post(reverse("dashboard:save_draft", args=[project.pk, draft.pk]), form).status_code == 302
-    (_, _, findings, changes), *_ = page(client, project).context["drafts"]
+    (_, _, findings, changes, _), *_ = page(client, project).context["drafts"]
     assert changes == []
     assert not any("Done since your edit" in finding for finding in findings)
 
@@ -571,7 +571,7 @@ def test_an_edited_draft_says_what_changed_in_the_record_since_and_flags_the_sta
         status="done", done_on=timezone.now().date(), progress=100
     )
     response = page(client, project)
-    (_, _, findings, changes), *_ = response.context["drafts"]
+    (_, _, findings, changes, _), *_ = response.context["drafts"]
     assert any("CSV export" in change for change in changes)
     assert "Done since your edit, check what the text says of it: CSV export." in findings
     assert "so it goes out as you wrote it" in response.content.decode()

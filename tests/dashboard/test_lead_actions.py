@@ -10,11 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from comms.inbound import store_client_mail
 from escalations import services as escalation_services
 from escalations.models import Escalation
 from projects.models import Commitment
 from projects.services import add_commitment
-from tests.factories import make_project
+from tests.factories import ContactFactory, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +252,89 @@ def test_the_api_reports_progress_and_a_recovery_plan_through_the_same_service(
     assert empty.status_code == 400
     promise.refresh_from_db()
     assert (promise.progress, promise.recovery_plan, promise.waiting_for) == (70, "Weekend shift.", "")
+
+
+@pytest.fixture
+def waiting_mail(project):
+    contact = ContactFactory(client=project.client, email="jack@hf.example")
+    project.contacts.add(contact)
+    return store_client_mail(
+        esp_name="Postmark",
+        provider_id="<q1@hf.example>",
+        sender="jack@hf.example",
+        recipients=[f"reply+{project.reply_token}@portal.localhost"],
+        subject="Can we move the demo?",
+        text="Thursday does not work for us.",
+        attachments=[],
+        headers=[],
+        received_at=timezone.now(),
+    )
+
+
+def test_a_client_answered_by_phone_is_no_longer_waiting_and_the_note_is_kept(client, project, waiting_mail):
+    field = f"phone-{waiting_mail.pk}-note"
+    refused = post(client, "answered_by_phone", project.pk, waiting_mail.pk, **{field: " "})
+    assert refused.status_code == 400
+    assert re.search(r"<details open>\s*<summary>Answered by phone instead", section(refused, "mail"))
+    waiting_mail.refresh_from_db()
+    assert waiting_mail.responded_at is None
+
+    answered = post(
+        client, "answered_by_phone", project.pk, waiting_mail.pk, **{field: "Friday at 10 instead."}
+    )
+
+    assert answered.status_code == 302
+    waiting_mail.refresh_from_db()
+    assert waiting_mail.responded_at is not None
+    assert waiting_mail.response_note.endswith("Friday at 10 instead.")
+    assert "Nobody is waiting for a reply." in section(client.get(answered.url), "mail")
+
+
+def test_a_slack_channel_and_a_board_are_connected_on_the_page_and_in_the_api(client, lead, project):
+    response = post(
+        client,
+        "connections",
+        project.pk,
+        slack_channel="C0HF1234",
+        board="5f1a2b3c",
+        board_done_list="Shipped",
+        board_next_list="Up next",
+        board_decision_label="Needs client",
+    )
+
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.slack_channel, project.board, project.board_done_list) == (
+        "C0HF1234",
+        "5f1a2b3c",
+        "Shipped",
+    )
+    assert "Slack channel C0HF1234" in section(client.get(response.url), "plan")
+
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(lead)
+    changed = api.patch(f"/api/projects/{project.pk}/", {"slack_channel": "C0OTHER"}, format="json")
+    assert changed.status_code == 200 and changed.json()["slack_channel"] == "C0OTHER"
+
+
+def test_a_connection_with_a_line_break_is_refused_and_the_old_one_kept(client, project):
+    project.slack_channel = "C0HF1234"
+    project.save()
+
+    response = post(
+        client,
+        "connections",
+        project.pk,
+        slack_channel="C0\nEVIL",
+        board="",
+        board_done_list="Done",
+        board_next_list="Next",
+        board_decision_label="Client decision",
+    )
+
+    assert response.status_code == 400
+    assert re.search(r"<details open>\s*<summary>Connect a Slack channel", section(response, "plan"))
+    project.refresh_from_db()
+    assert project.slack_channel == "C0HF1234"
