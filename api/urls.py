@@ -12,6 +12,7 @@ from .errors import not_found
 from .escalations import EscalationViewSet
 from .people import PersonViewSet
 from .projects import ContactViewSet, PhaseChangeViewSet, ProjectViewSet
+from .satisfaction import SatisfactionViewSet
 from .search import SearchView
 
 
@@ -33,6 +34,7 @@ router.register("updates", UpdateViewSet, basename="update")
 router.register("messages", MessageViewSet, basename="message")
 router.register("escalations", EscalationViewSet, basename="escalation")
 router.register("people", PersonViewSet, basename="person")
+router.register("satisfaction", SatisfactionViewSet, basename="satisfaction")
 
 app_name = "api"
 

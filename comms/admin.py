@@ -19,7 +19,16 @@ from projects.when import when
 
 from .autopilot import DraftSuperseded, NoRecipients, send_update
 from .inbound import assign_inbound
-from .models import FAILED_AT, CadencePolicy, ChannelRule, Deadline, MalformedWebhook, Message, Update
+from .models import (
+    FAILED_AT,
+    CadencePolicy,
+    Channel,
+    ChannelRule,
+    Deadline,
+    MalformedWebhook,
+    Message,
+    Update,
+)
 from .outbox import resend_failed_since
 
 
@@ -242,7 +251,7 @@ class MessageAdmin(admin.ModelAdmin):
     delivery_problem_display = [
         "subject",
         "mail_to",
-        "to_email",
+        "sent_to",
         "project",
         "error",
         "attempts",
@@ -305,7 +314,18 @@ class MessageAdmin(admin.ModelAdmin):
     def mail_to(self, message):
         if message.user_id:
             return "Team mail"
-        return "Client mail" if message.direction == Message.Direction.OUT else ""
+        if message.direction != Message.Direction.OUT:
+            return ""
+        return (
+            "Client mail"
+            if message.channel == Channel.EMAIL
+            else f"Client {message.get_channel_display().lower()}"
+        )
+
+    @admin.display(description="To", ordering="to_email")
+    def sent_to(self, message):
+        """The address, or the Slack channel or board card a chat or board message went to."""
+        return message.to_email or message.destination
 
     @admin.action(description="Retry everything failed since…")
     def retry_failed_since(self, request, queryset):

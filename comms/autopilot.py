@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from comms import drafts, obligations
+from comms import drafts, obligations, satisfaction
 from comms.boards.build_update import board_facts
 from comms.cadence import release_time
 from comms.calendars import Clocks
@@ -341,6 +341,10 @@ def client_messages(update, project, *, now, clock):
             "contact": contact,
             "body": body,
             "visuals": visuals,
+            # The day-30 check-in (and a phase's end, if the organisation asks then) asks how
+            # satisfied they are: five signed links, one ask kept per contact and email.
+            "score_links": satisfaction.email_links(update, contact, now=now),
+            "satisfaction_question": satisfaction.QUESTION,
             # A contact whose portal access was revoked still hears from us, but is shown no way in.
             "portal_url": portal_url(contact) if contact.portal_access else "",
         }

@@ -53,9 +53,14 @@ def route(project, message_type):
     rule = next((r.channel for r in project.channel_rules.all() if r.message_type == message_type), "")
     if not rule:
         return Route(Channel.EMAIL, rule)
-    connection = CONNECTIONS.get(rule)
-    reason = connection(project) if connection else ""
+    reason = why_not(project, rule)
     return Route(Channel.EMAIL, rule, reason) if reason else Route(rule, rule)
+
+
+def why_not(project, channel):
+    """Why `project` cannot use `channel` and sends by email instead, or "" when it can."""
+    connection = CONNECTIONS.get(channel)
+    return connection(project) if connection else ""
 
 
 def update_route(update, project):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from projects.when import when
+from projects.when import MONTHS, WEEKDAYS, when
 
 PHASE_LABELS = {
     "discovery": "Discovery",
@@ -19,9 +19,6 @@ PHASE_LABELS = {
     "support": "Post-launch support",
     "closed": "Closed",
 }
-# Spelled out rather than read from the locale, so a draft reads the same on every worker.
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 STATES = {"green": "is on track", "amber": "needs attention", "red": "is behind schedule"}
 VENUES = {"call": "on a call", "meeting": "in a meeting", "email": "by email", "chat": "in chat"}
 READS = {"technical": " — gets the detailed updates", "executive": " — gets the short summary"}

@@ -595,3 +595,99 @@ class MalformedWebhook(models.Model):
 
     def __str__(self):
         return f"{self.provider} at {self.received_at:%Y-%m-%d %H:%M}: {self.error[:80]}"
+
+
+class SatisfactionAsk(models.Model):
+    """One contact asked, in one update email, how satisfied they are with how we worked with
+    them (see comms/satisfaction.py). Made when the email is put together; it counts as asked
+    once that update is sent."""
+
+    QUESTION = "How satisfied are you with how we have worked with you?"
+
+    class Occasion(models.TextChoices):
+        DAY_30 = "day_30", "Day-30 check-in"
+        PHASE_END = "phase_end", "End of a phase"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="satisfaction_asks")
+    contact = models.ForeignKey(
+        "projects.Contact", on_delete=models.CASCADE, related_name="satisfaction_asks"
+    )
+    update = models.ForeignKey(
+        Update, on_delete=models.CASCADE, related_name="satisfaction_asks", help_text="The email that asked."
+    )
+    occasion = models.CharField(max_length=10, choices=Occasion.choices)
+    phase = models.CharField(
+        max_length=10, choices=Phase.choices, blank=True, help_text="The phase that ended; empty at day 30."
+    )
+    asked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "contact"], name="one_satisfaction_ask_per_email"),
+            models.CheckConstraint(
+                condition=Q(occasion="day_30", phase="") | (Q(occasion="phase_end") & ~Q(phase="")),
+                name="satisfaction_ask_phase_iff_phase_end",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contact.name} on {self.project}: {self.occasion_label}"
+
+    @property
+    def occasion_label(self):
+        return asked_in(self.occasion, self.phase)
+
+
+def asked_in(occasion, phase):
+    """What asked, to read inside a sentence: "day-30 check-in", "end of QA/UAT"."""
+    if occasion == SatisfactionAsk.Occasion.PHASE_END:
+        return f"end of {Phase(phase).label}"
+    return "day-30 check-in"
+
+
+class SatisfactionAnswer(models.Model):
+    """The contact's answer to one ask: a second click changes it rather than counting twice."""
+
+    class Score(models.IntegerChoices):
+        VERY_DISSATISFIED = 1, "Very dissatisfied"
+        DISSATISFIED = 2, "Dissatisfied"
+        NEITHER = 3, "Neither satisfied nor dissatisfied"
+        SATISFIED = 4, "Satisfied"
+        VERY_SATISFIED = 5, "Very satisfied"
+
+    ask = models.OneToOneField(SatisfactionAsk, on_delete=models.CASCADE, related_name="answer")
+    score = models.PositiveSmallIntegerField(choices=Score.choices)
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField()
+    changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the score or comment last changed."
+    )
+    escalation = models.ForeignKey(
+        "escalations.Escalation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The complaint a score of 1 or 2 raised; raised once per answer.",
+    )
+    owner_told_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the project's owner was told of a score of 3."
+    )
+    commitment = models.OneToOneField(
+        "projects.Commitment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        help_text="The promise the comment became.",
+    )
+
+    class Meta:
+        ordering = ["-answered_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="satisfaction_score_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.score}/5 from {self.ask}"

@@ -8,7 +8,7 @@ from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from comms import drafts
-from comms.models import CadencePolicy, Message, Update, UpdateKind
+from comms.models import CadencePolicy, Channel, Message, Update, UpdateKind
 from escalations.models import Tier
 from projects.models import Commitment, Decision, PhaseChange, Project
 
@@ -208,16 +208,27 @@ def entries_of(messages, updates, decisions, commitments, changes, *, latest=Non
     return entries[-latest:] if latest else entries
 
 
+# How a message went or came, in the record's words.
+SENT_BY = {
+    Channel.EMAIL: "emailed",
+    Channel.CHAT: "posted in Slack",
+    Channel.PROJECT_BOARD: "posted on the board",
+}
+CAME_BY = {Channel.EMAIL: "Email from the client", Channel.CHAT: "Slack message from the client"}
+
+
 def message_entry(message):
     outbound = message.direction == Message.Direction.OUT
+    where = message.to_email or message.destination if outbound else message.from_email
     return {
         "at": message.sent_at or message.created_at,
         "kind": f"message:{message.kind}",
-        "label": f"{entry_kind_label(message.kind)} emailed" if outbound else "Email from the client",
+        "label": f"{entry_kind_label(message.kind)} {SENT_BY.get(message.channel, 'sent')}"
+        if outbound
+        else CAME_BY.get(message.channel, "Message from the client"),
         "direction": message.direction,
         "title": message.subject,
-        "detail": f"{'to' if outbound else 'from'} {message.to_email if outbound else message.from_email}\n"
-        f"{message.body_text}",
+        "detail": f"{'to' if outbound else 'from'} {where}\n{message.body_text}",
         "state": message.state,
         "state_label": message.get_state_display(),
         "attachments": [attachment_fact(attachment) for attachment in message.attachments.all()],

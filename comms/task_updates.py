@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from comms.boards import board_connection
 from comms.channel_plan import route
-from comms.drafts import MONTHS, WEEKDAYS
 from comms.models import Channel, Message, MessageType
 from comms.outbox import queue_messages
 from projects import services
+from projects.when import MONTHS, WEEKDAYS
 
 
 @transaction.atomic

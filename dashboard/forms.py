@@ -162,9 +162,10 @@ class EscalationForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, told=None, **kwargs):
+        """`told`: {category: whether its client is told by default}, when the caller has read it."""
         super().__init__(*args, **kwargs)
-        told = CategoryRoute.client_told_by_default()
+        told = told if told is not None else CategoryRoute.client_told_by_default()
         defaults = "; ".join(
             f"{label} — {'told' if told[category] else 'not told'}"
             for category, label in self.fields["category"].choices

@@ -21,7 +21,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, JSONObject
 
 from comms.calendars import Clocks
-from comms.models import CadencePolicy, Deadline, Message, Update
+from comms.models import CadencePolicy, Deadline, Message, Update, UpdateVisual
+from escalations import satisfaction
 from escalations.models import Escalation
 from projects.health import HealthFacts, assess
 from projects.models import BusinessCalendar, Commitment, Decision, Phase, Project
@@ -134,6 +135,12 @@ def with_health_facts(projects, *, now, today=None):
             .order_by("-sent_at")
             .values("sent_at")[:1]
         ),
+        last_visual_at=Subquery(
+            UpdateVisual.objects.filter(update__project=OuterRef("pk"), update__state=Update.State.SENT)
+            .order_by("-update__sent_at")
+            .values("update__sent_at")[:1]
+        ),
+        last_satisfaction=satisfaction.last_answer(),
         cadence_days=cadence_of("interval_days"),
         cadence_business_days=cadence_of("business_days_only"),
         # Both facts of the one failed mail from one subquery: each costs a pass over the
@@ -168,6 +175,9 @@ def health_of(project, *, now):
             update_gap_allowed=update_gap_allowed(project.cadence_days, project.cadence_business_days),
             failed_mail_to=(project.failed_mail or {}).get("to") or "",
             failed_mail_error=(project.failed_mail or {}).get("error") or "",
+            shows_work=project.phase in (Phase.BUILD, Phase.QA),
+            last_visual_at=project.last_visual_at,
+            **satisfaction.health_facts(project.last_satisfaction),
         )
     )
 

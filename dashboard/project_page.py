@@ -13,6 +13,7 @@ from django.db.models.functions import JSONObject
 
 from comms.models import CadencePolicy, ChannelRule, MessageType
 from dashboard.portfolio import with_health_facts
+from escalations.models import Category, CategoryRoute
 from projects.models import BusinessCalendar, Contact, Phase, Project
 
 CADENCE_FIELDS = ("interval_days", "business_days_only", "update_kind")
@@ -36,7 +37,8 @@ def page_facts(today):
     """Projects with their health facts on the team date `today`, their channels and cadence:
     built once per date and filtered per page, as building their two dozen subqueries costs more
     Python than running them."""
-    return with_health_facts(with_cadence(with_channels(Project.objects.all())), now=None, today=today)
+    projects = with_client_told(with_cadence(with_channels(Project.objects.all())))
+    return with_health_facts(projects, now=None, today=today)
 
 
 def with_channels(projects):
@@ -49,6 +51,24 @@ def with_channels(projects):
             for message_type in MessageType.values
         }
     )
+
+
+def with_client_told(projects):
+    """Each project with `told_<category>`: whether an escalation of that category tells the client
+    by default (the organisation's routes, the same for every project), read with the row."""
+    routes = CategoryRoute.objects.all()
+    return projects.annotate(
+        **{
+            f"told_{category}": Subquery(routes.filter(category=category).values("tells_client")[:1])
+            for category in Category.values
+        }
+    )
+
+
+def client_told(project):
+    """{category: whether its client is told} of a project read `with_client_told`; a category
+    without a route keeps it internal, as `CategoryRoute.client_told_by_default` says."""
+    return {category: bool(getattr(project, f"told_{category}")) for category in Category.values}
 
 
 def channel_rules(project):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import views
+from dashboard import satisfaction_views, views
 
 app_name = "dashboard"
 
@@ -36,6 +36,11 @@ urlpatterns = [
         "projects/<int:pk>/commitments/<int:commitment_pk>/waiting/",
         views.commitment_waiting_view,
         name="commitment_waiting",
+    ),
+    path(
+        "projects/<int:pk>/feedback/<int:answer_pk>/promise/",
+        satisfaction_views.feedback_promise_view,
+        name="feedback_promise",
     ),
     path("projects/<int:pk>/phase/", views.change_phase_view, name="change_phase"),
     path("projects/<int:pk>/launch/", views.record_launch_view, name="record_launch"),

@@ -29,6 +29,7 @@ from comms.autopilot import (
     send_update,
 )
 from comms.calendars import Clocks
+from comms.channel_plan import why_not
 from comms.lifecycle import (
     AlreadyLogged,
     change_phase,
@@ -80,11 +81,13 @@ from dashboard.project_page import (
     People,
     cadence_by_phase,
     channel_rules,
+    client_told,
     page_facts,
     serve_choices,
     team_date,
     with_team_zone,
 )
+from escalations import satisfaction
 from escalations import services as escalation_services
 from escalations.models import Escalation, Tier
 from projects.contacts import add_contact, deactivate_contact, edit_contact, set_portal_access
@@ -281,7 +284,7 @@ def render_project(request, project, *, status=200, **forms):
         "new_contact_form": forms.get("new_contact") or new_contact_form(project),
         # A new person's mail asks for them to be added until they are.
         "client_addresses": people.client_addresses,
-        "channel_rules": rules,
+        "channel_rules": [(rule, why_not(project, rule.channel)) for rule in rules],
         "cadence": [
             (label, describe_cadence(cadence.get(phase)))
             for phase, label in Phase.choices
@@ -344,7 +347,7 @@ def render_project(request, project, *, status=200, **forms):
         ),
         "commitment_form": forms.get("commitment") or CommitmentForm(),
         "phase_form": forms.get("phase") or PhaseForm(project=project),
-        "escalation_form": forms.get("escalation") or EscalationForm(),
+        "escalation_form": forms.get("escalation") or EscalationForm(told=client_told(facts)),
         "launch_form": forms.get("launch") or LaunchForm(project=project),
         "kickoff_form": forms.get("kickoff") or KickoffForm(),
         "audiences": Contact.Kind.choices,
@@ -360,6 +363,7 @@ def render_project(request, project, *, status=200, **forms):
         ),
         "terms_form": forms.get("terms") or DeliveryTermsForm(instance=project),
         "connections_form": forms.get("connections") or ConnectionsForm(instance=project),
+        "satisfaction": satisfaction.for_project(project),
         "path_form": serve_choices(
             forms.get("path") or EscalationPathForm(path=path),
             people.team,

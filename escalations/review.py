@@ -1,5 +1,6 @@
 """The periodic escalation review: what was raised, for whom, how fast it was handled, which
-categories recur per client, and how well client mail was answered on time. Reads only."""
+categories recur per client, how well client mail was answered on time, and how satisfied clients
+said they were. Reads only."""
 
 import datetime as dt
 import math
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q
 
 from comms.models import Message
+from escalations import satisfaction
 from escalations.models import Category, Escalation, Severity
 
 RECURS_AT = 2
@@ -42,10 +44,11 @@ class Review:
     median_to_acknowledge: dt.timedelta | None
     median_to_resolve: dt.timedelta | None
     response_sla: ResponseSla
+    satisfaction: satisfaction.Summary
 
 
 def review(since: dt.datetime, until: dt.datetime) -> Review:
-    """The review of the period [since, until), in four queries whatever the number of rows."""
+    """The review of the period [since, until), in five queries whatever the number of rows."""
     raised = Escalation.objects.filter(raised_at__gte=since, raised_at__lt=until)
     groups = (
         raised.order_by().values("project__client__name", "category", "severity").annotate(count=Count("id"))
@@ -84,6 +87,7 @@ def review(since: dt.datetime, until: dt.datetime) -> Review:
         median_to_acknowledge=median(to_acknowledge),
         median_to_resolve=median(to_resolve),
         response_sla=response_sla(since, until),
+        satisfaction=satisfaction.summary(since, until),
     )
 
 
@@ -184,7 +188,31 @@ def report_lines(result: Review) -> list[str]:
         f"Response SLA: {sla.met} met, {sla.breached} breached{compliance}, {sla.open} open; "
         f"median first response {duration(sla.median_first_response, 'no responses')}",
     ]
+    return lines + satisfaction_lines(result.satisfaction)
+
+
+def satisfaction_lines(summary: satisfaction.Summary) -> list[str]:
+    """Scores 1–5 asked for in the period; the trend is against the period of the same length before."""
+    lines = ["", f"Client satisfaction: {scores(summary.overall)}"]
+    for heading, groups in (("By client", summary.by_client), ("By phase", summary.by_phase)):
+        if groups:
+            width = max(len(label) for label in groups)
+            lines += [
+                "",
+                heading,
+                *(f"  {label:<{width}}  {scores(group)}" for label, group in groups.items()),
+            ]
     return lines
+
+
+def scores(group: satisfaction.Scores) -> str:
+    if not group.asked:
+        return "nobody was asked"
+    rate = f"{group.answered} of {group.asked} answered ({group.response_percent}%)"
+    if group.mean is None:
+        return rate
+    trend = f", {group.trend} from {group.previous_mean:g}" if group.trend else ""
+    return f"mean {group.mean:g}/5{trend}; {rate}"
 
 
 def table(counts: dict[str, int]) -> list[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import satisfaction_views, views
 
 app_name = "portal"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("visuals/<int:pk>/", views.visual, name="visual"),
     path("new-link/", views.request_link, name="request_link"),
     path("projects/<int:pk>/calendar/<str:token>.ics", views.calendar_feed, name="calendar"),
+    path("satisfaction/<str:token>/", satisfaction_views.question, name="satisfaction"),
+    path("satisfaction/<str:token>/thanks/", satisfaction_views.thanks, name="satisfaction_thanks"),
+    path(
+        "projects/<int:pk>/satisfaction/", satisfaction_views.answer_on_portal, name="satisfaction_on_portal"
+    ),
 ]

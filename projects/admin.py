@@ -15,7 +15,7 @@ from comms.lifecycle import (
     start_project_record,
     update_project,
 )
-from comms.models import CadencePolicy, ChannelRule
+from comms.models import CadencePolicy, ChannelRule, SatisfactionAnswer
 from escalations.models import Tier
 
 from .health import plural
@@ -311,6 +311,35 @@ class CommitmentAdmin(admin.ModelAdmin):
     date_hierarchy = "due_on"
 
 
+@admin.register(SatisfactionAnswer)
+class SatisfactionAnswerAdmin(admin.ModelAdmin):
+    """The client's answers, to read: they are the client's to give or change, on the portal."""
+
+    list_display = ["score", "contact", "project", "occasion", "answered_at", "changed_at", "commitment"]
+    list_filter = ["score", "ask__occasion", "ask__project__client"]
+    search_fields = ["comment", "ask__project__name", "ask__contact__name"]
+    list_select_related = ["ask__project__client", "ask__contact", "commitment"]
+    date_hierarchy = "answered_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(ordering="ask__project__name")
+    def project(self, answer):
+        return answer.ask.project
+
+    @admin.display(ordering="ask__contact__name")
+    def contact(self, answer):
+        return answer.ask.contact.name
+
+    @admin.display(description="asked in")
+    def occasion(self, answer):
+        return answer.ask.occasion_label
+
+
 @admin.register(OrganisationSettings)
 class OrganisationSettingsAdmin(admin.ModelAdmin):
     """One object: nothing to add beside it and nothing to delete."""
@@ -330,6 +359,7 @@ class OrganisationSettingsAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Client satisfaction", {"fields": ["satisfaction_at_phase_end"]}),
     ]
 
     def has_add_permission(self, request):

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 CLOSE_TO_DEADLINE = dt.timedelta(hours=1)
 ERROR_SHOWN = 160  # characters of a provider's error: enough for the cause, short enough for a row
 FIRST_WORD_WITHIN = dt.timedelta(hours=48)  # after the kickoff call
+# While there is something to see (build, QA), a client shown nothing for longer stops believing it.
+SHOW_SOMETHING_WITHIN = dt.timedelta(days=7)
 RANK = {"green": 0, "amber": 1, "red": 2}
+# Satisfaction scores (1–5): a 3 is worth attention, a 1 or 2 is a client already let down.
+LOW_SATISFACTION = 3
+UNHAPPY_SATISFACTION = 2
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,13 @@ class HealthFacts:
     # through: whom it was for and the error it ended with.
     failed_mail_to: str = ""
     failed_mail_error: str = ""
+    # Whether the phase has something to show (build, QA), and when an update last showed a
+    # screenshot, a mockup or a link.
+    shows_work: bool = False
+    last_visual_at: dt.datetime | None = None
+    # The client's latest answer to "how satisfied are you?" (1–5) and what asked it.
+    last_satisfaction: int | None = None
+    last_satisfaction_on: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,8 +59,9 @@ class Health:
 
 def assess(facts: HealthFacts) -> Health:
     """Red: the client is already let down (a breached reply, an overdue update, mail that did not
-    reach them, a critical escalation, a client silent too long, promises slipping). Amber: it is
-    about to happen. Green: nothing needs the lead today."""
+    reach them, a critical escalation, a client silent too long, promises slipping, a satisfaction
+    score of 1 or 2). Amber: it is about to happen (a score of 3 among them). Green: nothing needs
+    the lead today."""
     red, amber = [], []
     if not facts.closed:
         silence(facts, red, amber)
@@ -76,6 +89,14 @@ def assess(facts: HealthFacts) -> Health:
         red.append(f"{facts.overdue_commitments} promises overdue")
     elif facts.overdue_commitments == 1:
         amber.append("1 promise overdue")
+    if facts.last_satisfaction is not None and facts.last_satisfaction <= LOW_SATISFACTION:
+        asked = f" ({facts.last_satisfaction_on})" if facts.last_satisfaction_on else ""
+        reason = f"client scored us {facts.last_satisfaction}/5{asked}"
+        (red if facts.last_satisfaction <= UNHAPPY_SATISFACTION else amber).append(reason)
+    if facts.shows_work and facts.kickoff_at is not None:
+        since = facts.last_visual_at or facts.kickoff_at
+        if facts.now - since > SHOW_SOMETHING_WITHIN:
+            amber.append(f"nothing visual shown to the client for {days(facts.now - since)}")
     if facts.unconfirmed_decisions:
         amber.append(f"{plural(facts.unconfirmed_decisions, 'decision')} not confirmed in writing")
     if facts.drafts_waiting:

@@ -552,6 +552,12 @@ class OrganisationSettings(models.Model):
         validators=at_least_one("The link requests per network address", "request"),
         help_text="“Send me a link” requests per network address per hour.",
     )
+    satisfaction_at_phase_end = models.BooleanField(
+        "ask at the end of each phase",
+        default=False,
+        help_text="The phase-change notice asks the client how satisfied they are, as the day-30 "
+        "check-in always does.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "organisation settings"

@@ -87,6 +87,7 @@ def test_the_qa_note_is_one_post_in_the_projects_slack_channel_with_its_ts_kept(
     assert not mail.outbox  # nobody was emailed the note as well
     [entry] = [e for e in record_entries(project) if e["kind"] == "message:qa_note"]
     assert entry["state"] == Message.State.SENT
+    assert entry["label"] == "QA note posted in Slack" and entry["detail"].startswith(f"to {CHANNEL}\n")
 
 
 def test_a_routine_chat_note_written_at_night_waits_for_the_clients_hours(slack, project):

@@ -2,6 +2,7 @@
 draft from the project page, carried inline in the email, shown on the portal to the client's
 people only once sent; a build update with nothing to show is flagged before it goes."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -147,3 +148,20 @@ def test_the_service_refuses_a_visual_on_an_update_sent_meanwhile(lead, draft):
     send_update(draft, by=lead, now=timezone.now())
     with pytest.raises(ValidationError, match="no longer a draft"):
         add_visual(draft, caption="Late", link="https://preview.example/", now=timezone.now())
+
+
+def test_a_build_with_nothing_visual_sent_for_a_week_is_amber_on_the_portfolio(client, lead, project, draft):
+    from dashboard.portfolio import health_of, with_health_facts
+    from projects.models import Phase, Project
+
+    now = timezone.now()
+    Project.objects.filter(pk=project.pk).update(phase=Phase.BUILD, kickoff_at=now - dt.timedelta(days=9))
+
+    def reasons():
+        facts = with_health_facts(Project.objects.filter(pk=project.pk), now=timezone.now()).get()
+        return health_of(facts, now=timezone.now()).reasons
+
+    assert "nothing visual shown to the client for 9 days" in reasons()
+    add(client, project, draft, link="https://preview.example/booking", caption="Try it")
+    send_update(draft, by=lead, now=timezone.now())
+    assert not any(reason.startswith("nothing visual") for reason in reasons())

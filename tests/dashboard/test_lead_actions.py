@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comms.inbound import store_client_mail
+from comms.models import MessageType
 from escalations import services as escalation_services
 from escalations.models import Escalation
 from projects.models import Commitment
@@ -338,3 +339,24 @@ def test_a_connection_with_a_line_break_is_refused_and_the_old_one_kept(client, 
     assert re.search(r"<details open>\s*<summary>Connect a Slack channel", section(response, "plan"))
     project.refresh_from_db()
     assert project.slack_channel == "C0HF1234"
+
+
+def test_the_plan_says_when_a_channel_falls_back_to_email(client, project, settings):
+    settings.SLACK_BOT_TOKEN = "xoxb-test"
+    post(
+        client,
+        "channels",
+        project.pk,
+        **dict.fromkeys(MessageType.values, "email") | {"quick_question": "chat"},
+    )
+
+    unconnected = section(client.get(reverse("dashboard:project", args=[project.pk])), "plan")
+    project.slack_channel = "C0HF1234"
+    project.save()
+    connected = section(client.get(reverse("dashboard:project", args=[project.pk])), "plan")
+
+    assert (
+        'Quick question → Chat <span class="muted">(no Slack channel connected: goes by email)</span>'
+        in unconnected
+    )
+    assert "Quick question → Chat</li>" in connected

@@ -76,3 +76,17 @@ def test_a_closed_project_is_not_judged_on_silence():
         update_gap_allowed=dt.timedelta(days=16),
     )
     assert assess(quiet_but_closed).rag == "green"
+
+
+def test_a_build_that_has_shown_the_client_nothing_for_a_week_is_amber():
+    kicked_off = NOW - dt.timedelta(days=20)
+    shown = {"shows_work": True, "kickoff_at": kicked_off, "last_update_sent_at": NOW}
+
+    never = assess(HealthFacts(now=NOW, **shown))
+    long_ago = assess(HealthFacts(now=NOW, last_visual_at=NOW - dt.timedelta(days=8), **shown))
+    lately = assess(HealthFacts(now=NOW, last_visual_at=NOW - dt.timedelta(days=6), **shown))
+    in_discovery = assess(HealthFacts(now=NOW, **(shown | {"shows_work": False})))
+
+    assert never == Health("amber", ("nothing visual shown to the client for 20 days",))
+    assert long_ago == Health("amber", ("nothing visual shown to the client for 8 days",))
+    assert lately.rag == in_discovery.rag == "green"
