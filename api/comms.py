@@ -136,6 +136,9 @@ class MessageSerializer(serializers.ModelSerializer):
             "kind",
             "contact",
             "update",
+            "channel",
+            "destination",
+            "provider_message_id",
             "from_email",
             "to_email",
             "subject",
@@ -159,7 +162,7 @@ class MessageFilter(Filters):
 
     class Meta:
         model = Message
-        fields = ["project", "direction", "kind", "state", "contact"]
+        fields = ["project", "direction", "kind", "state", "contact", "channel"]
 
 
 class MessageViewSet(ProjectScoped, viewsets.ReadOnlyModelViewSet):

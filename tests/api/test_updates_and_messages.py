@@ -106,3 +106,27 @@ def test_messages_are_the_client_record_without_the_teams_own_mail(api, draft, p
 
 def test_messages_cannot_be_written(api, project):
     assert api.post("/api/messages/", {"subject": "Hi"}, format="json").status_code == 405
+
+
+def test_a_slack_post_reads_as_chat_with_its_channel_and_ts_and_filters_by_channel(api, project):
+    Message.objects.create(
+        project=project,
+        kind="qa_note",
+        channel="chat",
+        destination="C0HF1234",
+        from_email="updates@portal.localhost",
+        subject="QA note",
+        body_text="All green.",
+        dedupe_key="update:1:chat:C0HF1234",
+        state=Message.State.SENT,
+        provider_message_id="1764495000.000100",
+        created_at=timezone.now(),
+    )
+
+    chat = api.get("/api/messages/", {"project": project.pk, "channel": "chat"}).json()["results"]
+    email = api.get("/api/messages/", {"project": project.pk, "channel": "email"}).json()["results"]
+
+    assert [(m["channel"], m["destination"], m["provider_message_id"]) for m in chat] == [
+        ("chat", "C0HF1234", "1764495000.000100")
+    ]
+    assert email == []
