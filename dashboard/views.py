@@ -342,6 +342,7 @@ def render_project(request, project, *, status=200, **forms):
         "entries": record.entries,
         "timeline_kinds": TIMELINE_KINDS,
         "kind": kind,
+        "open": request.GET.get("open", ""),
         "decision_form": serve_choices(
             forms.get("decision") or DecisionForm(project=project), project.contacts.all(), "agreed_by"
         ),

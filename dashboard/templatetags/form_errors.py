@@ -23,3 +23,11 @@ def first_error(form):
 @register.filter
 def focused(field):
     return field.as_widget(attrs={"autofocus": True})
+
+
+@register.simple_tag
+def lazy_key(*parts):
+    """The name of a folded form on the project page ("contact-12"): it is rendered only when it
+    is asked for by that name (`?open=`, loaded by htmx when the fold opens) or comes back refused,
+    so the page does not pay for every form it might show."""
+    return "-".join(str(part) for part in parts)

@@ -62,6 +62,8 @@ class Audit:
         self.page.evaluate(
             "document.querySelectorAll('details').forEach(details => { details.open = true; })"
         )
+        # The project page's folded forms load when opened (htmx); wait until every one has.
+        expect(self.page.locator('details .lazy a[href^="?open="]')).to_have_count(0)
         violations = axe_violations(self.page)
         if violations:
             self.found[name] = violations

@@ -298,7 +298,10 @@ def mail_to_jack():
 
 
 def test_the_raise_form_says_which_categories_tell_the_client_by_default(client, lead, project):
-    page_text = page(client, project).content.decode()
+    folded = page(client, project).content.decode()
+    page_text = page(client, project, open="raise").content.decode()
+
+    assert "As the category says" not in folded  # a folded form is rendered when it is opened
 
     assert "As the category says" in page_text
     assert "Budget overrun — not told" in page_text

@@ -88,7 +88,7 @@ def test_progress_over_100_is_refused_beside_the_field_in_an_open_section_and_no
 
     assert response.status_code == 400
     commitments = section(response, "commitments")
-    assert "<details open>" in commitments
+    assert re.search(r"<details [^>]*open>\s*<summary>Progress and recovery plan", commitments)
     field = re.search(r"<input[^>]*name=\"progress-\d+-progress\"[^>]*>", commitments).group(0)
     assert "autofocus" in field and 'aria-invalid="true"' in field
     assert "Ensure this value is less than or equal to 100." in commitments
@@ -156,7 +156,7 @@ def test_a_step_the_procedure_refuses_comes_back_in_words_beside_its_form(client
     assert response.status_code == 409
     escalations = section(response, "escalations")
     assert "Say what is awaited from the client." in escalations
-    assert re.search(r"<details open>\s*<summary>Move up, comment, wait", escalations)
+    assert re.search(r"<details [^>]*open>\s*<summary>Move up, comment, wait", escalations)
     assert Escalation.objects.get(pk=escalation.pk).paused_at is None
 
 
@@ -187,7 +187,7 @@ def test_empty_support_terms_are_refused_and_the_old_ones_kept(client, project):
 
     assert response.status_code == 400
     plan = section(response, "plan")
-    assert re.search(r"<details open>\s*<summary>Change auto-send", plan)
+    assert re.search(r"<details [^>]*open>\s*<summary>Change auto-send", plan)
     assert re.search(r'<textarea[^>]*name="support_terms"[^>]*autofocus', plan)
     project.refresh_from_db()
     assert (project.support_terms, project.known_limitations, project.auto_send_drafts) == (before, "", False)
@@ -206,7 +206,7 @@ def test_a_refused_escalation_opens_its_section_and_focuses_the_first_wrong_fiel
 
     assert response.status_code == 400
     escalations = section(response, "escalations")
-    assert re.search(r"<details open>\s*<summary>Raise an escalation", escalations)
+    assert re.search(r"<details [^>]*open>\s*<summary>Raise an escalation", escalations)
     title = re.search(r'<input[^>]*name="title"[^>]*>', escalations).group(0)
     assert "autofocus" in title and 'aria-describedby="id_title_error"' in title
     assert re.search(r'id="id_title_error"><p class="field-error">This field is required.', escalations)
@@ -276,7 +276,7 @@ def test_a_client_answered_by_phone_is_no_longer_waiting_and_the_note_is_kept(cl
     field = f"phone-{waiting_mail.pk}-note"
     refused = post(client, "answered_by_phone", project.pk, waiting_mail.pk, **{field: " "})
     assert refused.status_code == 400
-    assert re.search(r"<details open>\s*<summary>Answered by phone instead", section(refused, "mail"))
+    assert re.search(r"<details [^>]*open>\s*<summary>Answered by phone instead", section(refused, "mail"))
     waiting_mail.refresh_from_db()
     assert waiting_mail.responded_at is None
 
@@ -336,7 +336,7 @@ def test_a_connection_with_a_line_break_is_refused_and_the_old_one_kept(client, 
     )
 
     assert response.status_code == 400
-    assert re.search(r"<details open>\s*<summary>Connect a Slack channel", section(response, "plan"))
+    assert re.search(r"<details [^>]*open>\s*<summary>Connect a Slack channel", section(response, "plan"))
     project.refresh_from_db()
     assert project.slack_channel == "C0HF1234"
 
@@ -360,3 +360,14 @@ def test_the_plan_says_when_a_channel_falls_back_to_email(client, project, setti
         in unconnected
     )
     assert "Quick question → Chat</li>" in connected
+
+
+def test_a_folded_form_is_rendered_when_it_is_opened_by_name(client, project, promise):
+    url = reverse("dashboard:project", args=[project.pk])
+    folded = section(client.get(url), "commitments")
+    opened = section(client.get(url, {"open": f"progress-{promise.pk}"}), "commitments")
+
+    assert f'name="progress-{promise.pk}-progress"' not in folded
+    assert f'href="?open=progress-{promise.pk}#lazy-progress-{promise.pk}"' in folded
+    assert re.search(rf'<details id="lazy-progress-{promise.pk}" open>', opened)
+    assert f'name="progress-{promise.pk}-progress"' in opened
