@@ -234,6 +234,7 @@ def test_a_clients_message_starts_the_response_clock_on_the_team_calendar_and_wa
     waiting = page.split('id="mail-title"')[1].split("</section>")[0]
     assert f'id="mail-{message.pk}"' in waiting
     assert "Can we move the demo?" in waiting and "dana@cobalt.example" in waiting
+    assert "in Slack (a reply goes to its thread)" in waiting
 
 
 def test_urgent_words_in_a_chat_message_give_the_urgent_target(client, slack, project):
