@@ -310,14 +310,7 @@ def send(message, provider, *, now):
             now=now,
             recipient_refused=status.status <= RECIPIENT_REFUSED,
         )
-    Message.objects.filter(pk=message.pk, state=Message.State.SENDING, attempts=message.attempts).update(
-        state=Message.State.SENT,
-        provider_message_id=(status and status.message_id) or "",
-        sent_at=now,
-        send_after=None,
-        error="",
-    )
-    return "sent"
+    return sent(message, (status and status.message_id) or "", now=now)
 
 
 def carry(message, carrier, *, now):
@@ -341,8 +334,13 @@ def carry(message, carrier, *, now):
         return retry(
             message, f"{type(error).__name__}: {error}", now=now, outcome_unknown=True, provider=carrier
         )
+    return sent(message, external_id, now=now)
+
+
+def sent(message, provider_id, *, now):
+    """Record this attempt's success, unless another sender settled the row meanwhile."""
     Message.objects.filter(pk=message.pk, state=Message.State.SENDING, attempts=message.attempts).update(
-        state=Message.State.SENT, provider_message_id=external_id, sent_at=now, send_after=None, error=""
+        state=Message.State.SENT, provider_message_id=provider_id, sent_at=now, send_after=None, error=""
     )
     return "sent"
 

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from comms.boards import board_connection
 from comms.channel_plan import route
 from comms.models import Channel, Message, MessageType
 from comms.outbox import queue_messages
@@ -54,9 +53,8 @@ def complete_commitment(commitment, *, on, now=None):
 
 def post(commitment, text, *, key, now):
     project = commitment.project
-    if not commitment.board_card or board_connection(project):
-        return None
-    if route(project, MessageType.TASK_UPDATE).channel != Channel.PROJECT_BOARD:
+    # The route falls back to email when the board is not connected.
+    if not commitment.board_card or route(project, MessageType.TASK_UPDATE).channel != Channel.PROJECT_BOARD:
         return None
     if Message.objects.filter(dedupe_key=key).exists():
         return None  # done twice (a promise completed again after an admin reopened it): said once
