@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from comms.channel_plan import update_route
 from comms.models import CadencePolicy, Channel, Deadline, Message, Update
 from comms.outbox import owner_alert, queue_messages, reply_to_address
 from comms.record import OrgPlan, decision_fact, entry_kind_label, project_record, projects_for_drafting
+from projects.bulk import update_each
 from projects.models import Contact, Decision
 from projects.portal_access import portal_url
 
@@ -163,9 +165,13 @@ def supersede_open_drafts(project_kinds):
     their deadlines retire. Two writes for any number of pairs."""
     if not project_kinds:
         return
-    which = Q()
+    projects_by_kind = defaultdict(list)
     for project_id, kind in project_kinds:
-        which |= Q(project_id=project_id, kind=kind)
+        projects_by_kind[kind].append(project_id)
+    # One condition per kind, not per pair: a tick's batch drafts one kind for hundreds of projects.
+    which = Q()
+    for kind, project_ids in projects_by_kind.items():
+        which |= Q(kind=kind, project_id__in=project_ids)
     supersede(Update.objects.filter(which))
 
 
@@ -416,7 +422,7 @@ def ready_to_send(update, *, by, now, clocks, org):
 
 def record_sent(updates, messages, *, now):
     """Write what `ready_to_send` made ready, for any number of drafts in a fixed number of queries."""
-    Update.objects.bulk_update(
+    update_each(
         updates,
         ["state", "sent_at", "sent_by", "subject", "technical_body", "executive_body", "status_line", "rag"],
     )

@@ -423,6 +423,12 @@ class Message(models.Model):
         help_text="When a sender may take it next: its release inside the client's hours, its next "
         "retry, or the end of a sender's lease. Empty once it is settled.",
     )
+    woken_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a sender was last woken for it; the sweep wakes a row once after it comes due.",
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_expiries = models.PositiveSmallIntegerField(
         default=0,

@@ -39,7 +39,10 @@ PROVIDER_REJECTED = {"rejected", "invalid", "failed"}
 RECIPIENT_REFUSED = {"rejected", "invalid"}
 DELIVERY_PROBLEM = "delivery_problem"  # the kind of the admins' notice that team mail failed
 # Woken by its registered name: the task module stands on this one, so this one does not import it.
-SEND_TASK = "comms.tasks.send_message"
+SEND_TASK = "comms.tasks.send_messages"
+# Rows per wake-up: publishing a task costs about as much as composing a draft, and a tick can
+# queue thousands of mails; chunks this small still spread over every worker process.
+WAKE_CHUNK = 20
 
 
 # --- Writing rows -------------------------------------------------------------------------------
@@ -76,6 +79,9 @@ def queue_messages(messages):
     messages = [message for message in messages if message is not None]
     if not messages:
         return []
+    ready = [message for message in messages if message.send_after <= message.created_at]
+    for message in ready:
+        message.woken_at = message.created_at  # woken once committed: the sweep leaves it alone
     Message.objects.bulk_create(messages)
     meet_response_deadlines(
         {
@@ -85,9 +91,8 @@ def queue_messages(messages):
         },
         at=max(message.created_at for message in messages),
     )
-    ready = [message.pk for message in messages if message.send_after <= message.created_at]
     if ready:
-        transaction.on_commit(lambda: wake_senders(ready))
+        transaction.on_commit(lambda: wake_senders([message.pk for message in ready]))
     return messages
 
 
@@ -117,13 +122,15 @@ def reply_to_address(project):
 
 
 def wake_senders(message_ids):
-    send_message = current_app.tasks[SEND_TASK]
-    for message_id in message_ids:
+    send_messages = current_app.tasks[SEND_TASK]
+    message_ids = list(message_ids)
+    for start in range(0, len(message_ids), WAKE_CHUNK):
+        chunk = message_ids[start : start + WAKE_CHUNK]
         try:
-            send_message.delay(message_id)
+            send_messages.delay(chunk)
         except Exception:
             logger.warning(
-                "Could not queue message %s; the next tick will sweep it up.", message_id, exc_info=True
+                "Could not queue messages %s; the sweep will wake them again.", chunk, exc_info=True
             )
 
 
@@ -499,7 +506,12 @@ def resend_failed_since(since, *, now):
     )
     ids = list(failed.values_list("pk", flat=True))
     queued = Message.objects.filter(pk__in=ids, state=Message.State.FAILED).update(
-        state=Message.State.QUEUED, send_after=now, attempts=0, check_provider_first=True, error=""
+        state=Message.State.QUEUED,
+        send_after=now,
+        woken_at=now,
+        attempts=0,
+        check_provider_first=True,
+        error="",
     )
     transaction.on_commit(lambda: wake_senders(ids))
     return queued

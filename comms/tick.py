@@ -16,6 +16,7 @@ from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from comms import obligations
@@ -33,10 +34,11 @@ from comms.autopilot import (
 from comms.calendars import Clocks, UnusableCalendar
 from comms.clock import ONE_DAY, to_utc
 from comms.models import Deadline, Message, Update
-from comms.outbox import not_yet_queued, owner_alert, queue_messages, team_notice, wake_senders
+from comms.outbox import LEASE, not_yet_queued, owner_alert, queue_messages, team_notice, wake_senders
 from comms.record import OrgPlan, person_name, project_record, projects_for_drafting
 from escalations.models import Category, Escalation, Severity
 from escalations.services import acknowledge_overdue, raise_escalation, resolve_overdue
+from projects.bulk import update_each
 from projects.header_text import fold_to_line
 from projects.health import plural
 from projects.models import Commitment, Phase, Project
@@ -88,11 +90,23 @@ def describe(summary):
 
 
 def sweep(now):
-    """Wake senders for outbox rows that are due: released into the client's hours, due a retry,
-    or left by a sender whose lease ran out (a lost task, a killed worker)."""
-    ready = list(
-        Message.objects.ready_to_send(now).order_by("send_after").values_list("pk", flat=True)[:SWEEP_LIMIT]
+    """Wake senders for outbox rows that came due and were not woken since: released into the
+    client's hours, due a retry, or left by a sender whose lease ran out (a lost task, a killed
+    worker). Rows are marked as they are taken, under SKIP LOCKED, so ticks running at once wake
+    each row once between them. A row woken but still not taken a lease later (its task lost on
+    the way) is woken again."""
+    not_woken_since_due = (
+        Q(woken_at__isnull=True) | Q(woken_at__lt=F("send_after")) | Q(woken_at__lte=now - LEASE)
     )
+    with transaction.atomic():
+        ready = list(
+            Message.objects.ready_to_send(now)
+            .filter(not_woken_since_due)
+            .select_for_update(skip_locked=True)
+            .order_by("send_after")
+            .values_list("pk", flat=True)[:SWEEP_LIMIT]
+        )
+        Message.objects.filter(pk__in=ready).update(woken_at=now)
     wake_senders(ready)
     return len(ready)
 
@@ -198,15 +212,13 @@ class TickPass:
                     deadline, "The deadline was not moved on; it will be tried again later.", told=told
                 )
         # Drafts turned overdue first, so a newer draft of their kind saved below supersedes them.
-        Update.objects.bulk_update(self.changed_updates.values(), ["state"])
+        update_each(self.changed_updates.values(), ["state"])
         save_drafts(self.drafts)
         if self.to_send:
             record_sent(self.to_send, self.outgoing, now=self.now)
         queue_messages(self.notices + not_yet_queued(self.problem_notices + self.admin_notices()))
-        Project.objects.bulk_update(self.changed_projects.values(), ["client_silence"])
-        Deadline.objects.bulk_update(
-            self.due, ["due_at", "owed_at", "is_active", "occurrence", "problem", "explanation"]
-        )
+        update_each(self.changed_projects.values(), ["client_silence"])
+        update_each(self.due, ["due_at", "owed_at", "is_active", "occurrence", "problem", "explanation"])
 
     # --- helpers ---
 

@@ -30,7 +30,7 @@ from tests.comms.fake_mailgun import FakeMailgun
 from tests.comms.fake_postmark import ANSWER_TOO_LATE, RESET_AFTER_READING, FakePostmark
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-SEND_TASK = "comms.tasks.send_message"
+SEND_TASK = "comms.tasks.send_messages"
 LEASE_SECONDS = 3
 SEARCH_DELAY_SECONDS = 3
 CLIENT_TIMEOUT_SECONDS = 1
@@ -163,7 +163,7 @@ class Sweep:
         ).update(send_after=now)
         for pk in Message.objects.filter(pk__in=ids).ready_to_send(now).values_list("pk", flat=True):
             if clock - self.woken.get(pk, -LEASE_SECONDS) >= LEASE_SECONDS:
-                app.send_task(SEND_TASK, args=[pk])
+                app.send_task(SEND_TASK, args=[[pk]])
                 self.woken[pk] = clock
 
 

@@ -187,12 +187,11 @@ def test_the_tick_command_refuses_a_time_without_an_offset():
         call_command("tick", "--at", "2026-03-09T12:00:00")
 
 
-def test_a_sent_message_goes_out_through_anymail_with_its_tags(project):
+def test_a_sent_message_goes_out_through_anymail_with_its_tags(project, django_capture_on_commit_callbacks):
     made = london(2026, 3, 10, 0, 30)  # 11:30 in Sydney: inside their hours
     decision = log_decision(project, summary="Two stages", made_in="call", made_at=made, by=project.owner)
-    send_update(Update.objects.get(decision=decision), by=project.owner, now=made)
-    with time_machine.travel(made, tick=False):
-        run_tick(made)
+    with time_machine.travel(made, tick=False), django_capture_on_commit_callbacks(execute=True):
+        send_update(Update.objects.get(decision=decision), by=project.owner, now=made)
     sent = [email for email in mail.outbox if email.to[0].endswith("@client.example")]
     assert len(sent) == 2
     assert sent[0].tags == ["decision_confirmation"]

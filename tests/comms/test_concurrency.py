@@ -1,14 +1,14 @@
 """Two ticks at once (or beat running twice) on PostgreSQL: every due deadline is acted on once."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from comms.models import Deadline, Update
 from comms.tick import run_tick
 from projects.models import Phase
+from tests.concurrently import at_once
 from tests.factories import make_project
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,24 +34,7 @@ def due_cadence_updates(org_defaults):
 def test_two_ticks_at_once_draft_each_due_update_exactly_once(due_cadence_updates):
     if connection.vendor != "postgresql":
         pytest.skip("row locks with SKIP LOCKED need PostgreSQL (CI runs this on PostgreSQL)")
-    start = threading.Barrier(2)
-    results, errors = [], []
-
-    def tick():
-        try:
-            start.wait()
-            results.append(run_tick(NOW))
-        except Exception as error:  # surfaced below: a thread's exception is otherwise lost
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=tick) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    results = at_once(lambda: run_tick(NOW))
     assert sum(summary["drafted"] for summary in results) == 40
     assert Update.objects.count() == 40
     assert set(
@@ -76,22 +59,5 @@ def test_two_ticks_at_once_move_each_unacknowledged_escalation_up_once(org_defau
             now=raised_at,
             internal=True,
         )
-    start = threading.Barrier(2)
-    errors = []
-
-    def tick():
-        try:
-            start.wait()
-            run_tick(NOW)
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=tick) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    at_once(lambda: run_tick(NOW))
     assert set(Escalation.objects.values_list("tier", flat=True)) == {2}

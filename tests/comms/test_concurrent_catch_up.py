@@ -3,17 +3,17 @@ never told it is overdue while this tick or another is sending it; eight at once
 
 import datetime as dt
 import os
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from comms import tick as tick_module
 from comms.lifecycle import log_decision
 from comms.models import Deadline, Message, Update
 from comms.tick import run_tick
 from projects.models import Contact, Phase
+from tests.concurrently import at_once
 from tests.factories import ContactFactory, make_project
 
 LONDON = ZoneInfo("Europe/London")
@@ -97,25 +97,8 @@ def test_ticks_catching_up_at_once_send_each_draft_once_and_call_none_overdue(
         pytest.skip("row locks with SKIP LOCKED need PostgreSQL (CI runs this on PostgreSQL)")
     # One deadline per batch, so a draft's release and its send-by are in different ticks' hands.
     monkeypatch.setattr(tick_module, "BATCH", 1)
-    start = threading.Barrier(TICKS)
-    results, errors = [], []
+    results = at_once(lambda: run_tick(NOW), copies=TICKS)
 
-    def tick():
-        try:
-            start.wait()
-            results.append(run_tick(NOW))
-        except Exception as error:  # surfaced below: a thread's exception is otherwise lost
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=tick) for _ in range(TICKS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert not errors
     assert set(Update.objects.values_list("state", flat=True)) == {Update.State.SENT}
     assert sum(summary["sent by themselves"] for summary in results) == DRAFTS
     assert Message.objects.filter(contact__isnull=False).count() == DRAFTS

@@ -4,12 +4,11 @@ outbox's promises: one post per row, retried no sooner than Slack's Retry-After,
 a post in doubt is repeated, failed and told on a refusal, never posted twice by two workers."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from comms import outbox
@@ -29,6 +28,7 @@ from tests.comms.fake_slack import (
     Refusal,
     ServerError,
 )
+from tests.concurrently import at_once
 from tests.factories import ContactFactory, make_project
 
 pytestmark = pytest.mark.django_db
@@ -239,25 +239,8 @@ def test_two_workers_delivering_the_same_note_at_once_post_it_once(org_defaults,
         project = make_project(slack_channel=CHANNEL)
         # Written at night, so it waits for the morning instead of being sent as it is committed.
         [row] = send_qa_note(project, at=NIGHT)
-        start = threading.Barrier(2)
-        results, errors = [], []
+        results = at_once(lambda: outbox.deliver(row.pk, now=row.send_after))
 
-        def worker():
-            try:
-                start.wait()
-                results.append(outbox.deliver(row.pk, now=row.send_after))
-            except Exception as error:  # surfaced below: a thread's exception is otherwise lost
-                errors.append(error)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
-        assert not errors
         assert sorted(results) == ["sent", "skipped"]
         assert len(slack.requests) == 1 and list(slack.deliveries().values()) == [1]
 
