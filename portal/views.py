@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -83,6 +83,20 @@ def home(request):
     return render(request, "portal/home.html", {"contact": request.contact, "projects": projects})
 
 
+# Entries of each long list (updates, promises, decisions) on a page: the project page shows the
+# first page of each, so it costs the same to render for a project of a month or of five years.
+PAGE = 20
+
+
+class OlderForm(forms.Form):
+    """`?older=updates&page=2`: one list's older page, which works without JavaScript."""
+
+    older = forms.ChoiceField(
+        choices=[("updates", "updates"), ("promises", "promises"), ("decisions", "decisions")]
+    )
+    page = forms.IntegerField(min_value=1, max_value=10_000)
+
+
 @require_GET
 @portal_contact
 def project_status(request, pk):
@@ -94,38 +108,100 @@ def project_status(request, pk):
     )
     if project is None:
         raise Http404("No such project for you.")
-    # The status line and RAG are the ones last written to the client, never the team's own
-    # health, which speaks of drafts and internal escalations.
-    updates = project.updates.filter(state=Update.State.SENT).order_by("-sent_at")
-    commitments = list(project.commitments.exclude(status=Commitment.Status.DROPPED).order_by("due_on"))
-    clocks = Clocks()
-    today = clocks.client(project).local_date(timezone.now())  # the client's date, not UTC's
+    today = Clocks().client(project).local_date(timezone.now())  # the client's date, not UTC's
+    if "older" in request.GET:
+        return older_page(request, project, today)
+    updates, next_update = page_of(sent_updates(project), 1)
+    promises, next_promise = page_of(promises_to_client(project), 1)
+    decisions, next_decision = page_of(decisions_for_client(project), 1)
+    # Whose move reads the open items off the first page of each list, which puts them first; a
+    # project with more open than a page holds says so and links to the rest.
+    open_promises = [promise for promise in promises if promise.status == Commitment.Status.OPEN]
     context = {
         "contact": contact,
-        "organisation": clocks.organisation(),
+        "organisation": OrganisationSettings.current(),
         "project": project,
         "upcoming": upcoming(project),
-        "we_owe": project.commitments.filter(status=Commitment.Status.OPEN, waiting_for="").order_by(
-            "due_on"
-        ),
-        "calendar_url": reverse("portal:calendar", args=[project.pk, calendar_token(contact)]),
-        "updates": updates.prefetch_related("visuals")[:20],
-        "latest": updates.first(),
-        # Confirmed in writing, or made in writing in the first place (by email or chat).
-        "decisions": project.decisions.filter(
-            Q(confirmed_at__isnull=False) | (~Q(made_in__in=Decision.VOICE_VENUES) & Q(awaiting_client=False))
-        ).order_by("-made_at"),
-        "waiting_on_you": project.decisions.filter(awaiting_client=True),
-        "promises_waiting_on_you": project.commitments.filter(status=Commitment.Status.OPEN).exclude(
-            waiting_for=""
-        ),
+        "we_owe": [promise for promise in open_promises if not promise.waiting_for],
+        "promises_waiting_on_you": [promise for promise in open_promises if promise.waiting_for],
+        "more_open_promises": next_promise is not None and next_promise.status == Commitment.Status.OPEN,
+        "waiting_on_you": [decision for decision in decisions if decision.awaiting_client],
+        "more_waiting_decisions": next_decision is not None and next_decision.awaiting_client,
         "issues_waiting_on_you": project.escalations.filter(internal=False, paused_at__isnull=False),
-        "commitments": commitments,
-        "overdue": {commitment.pk for commitment in commitments if commitment.is_overdue(today)},
+        "calendar_url": reverse("portal:calendar", args=[project.pk, calendar_token(contact)]),
+        # The status line and RAG are the ones last written to the client, never the team's own
+        # health, which speaks of drafts and internal escalations.
+        "latest": updates[0] if updates else None,
+        "updates": updates,
+        "more_updates": next_update is not None,
+        "commitments": promises,
+        "more_promises": next_promise is not None,
+        "overdue": {promise.pk for promise in promises if promise.is_overdue(today)},
+        "decisions": decisions,
+        "more_decisions": next_decision is not None,
         "phases": project.phase_changes.all(),
         "channel_rules": project.channel_rules.order_by("message_type"),
     }
     return render(request, "portal/project.html", context)
+
+
+def older_page(request, project, today):
+    """One list's older entries, a page at a time, with links to newer and older pages."""
+    form = OlderForm(request.GET)
+    if not form.is_valid():
+        return render(request, "portal/no_such_page.html", {"project": project}, status=400)
+    older, number = form.cleaned_data["older"], form.cleaned_data["page"]
+    lists = {"updates": sent_updates, "promises": promises_to_client, "decisions": decisions_for_client}
+    entries, following = page_of(lists[older](project), number)
+    context = {
+        "contact": request.contact,
+        "project": project,
+        "older": older,
+        "entries": entries,
+        "newer_number": number - 1,
+        "older_number": number + 1 if following is not None else None,
+        "overdue": {entry.pk for entry in entries if older == "promises" and entry.is_overdue(today)},
+    }
+    return render(request, "portal/project_older.html", context)
+
+
+def page_of(entries, number):
+    """Page `number` of `entries` and the first entry after it (None on the last page), in one
+    query: one row is read past the page instead of counting them all."""
+    start = (number - 1) * PAGE
+    rows = list(entries[start : start + PAGE + 1])
+    return rows[:PAGE], rows[PAGE] if len(rows) > PAGE else None
+
+
+def sent_updates(project):
+    """What the client was sent, newest first; never a draft or a discarded update."""
+    return (
+        project.updates.filter(state=Update.State.SENT)
+        .order_by("-sent_at", "-pk")
+        .prefetch_related("visuals")
+    )
+
+
+def promises_to_client(project):
+    """Open promises first, soonest due first, however old; then the kept ones, last kept first."""
+    is_open = Q(status=Commitment.Status.OPEN)
+    return project.commitments.exclude(status=Commitment.Status.DROPPED).order_by(
+        Case(When(is_open, then=Value(0)), default=Value(1)),
+        Case(When(is_open, then=F("due_on"))).asc(),
+        F("done_on").desc(nulls_last=True),
+        "-pk",
+    )
+
+
+def decisions_for_client(project):
+    """Decisions waiting on the client first, however old; then what was agreed in writing, newest
+    first: confirmed in writing, or made in writing in the first place (by email or chat)."""
+    agreed = Q(confirmed_at__isnull=False) | (
+        ~Q(made_in__in=Decision.VOICE_VENUES) & Q(awaiting_client=False)
+    )
+    return project.decisions.filter(agreed | Q(awaiting_client=True)).order_by(
+        "-awaiting_client", "-made_at", "-pk"
+    )
 
 
 @require_GET
