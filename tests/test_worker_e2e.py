@@ -16,7 +16,9 @@ from projects.models import Contact
 from tests.factories import ContactFactory, make_project
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.django_db(transaction=True)
+# A real worker takes tasks from the shared Redis queue: one such test at a time, whatever the
+# number of test processes, so no worker takes another test's tasks.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("real-celery-worker")]
 
 
 def broker_url():

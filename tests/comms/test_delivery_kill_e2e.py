@@ -10,7 +10,9 @@ from django.db import connection
 
 from tests.comms.kill_run import kill_run
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A real worker takes tasks from the shared Redis queue: one such test at a time, whatever the
+# number of test processes, so no worker takes another test's tasks.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("real-celery-worker")]
 
 KILLS = 10
 MESSAGES = 40

@@ -17,9 +17,11 @@ NOW = dt.datetime(2026, 3, 29, 0, 59, tzinfo=dt.UTC)  # a minute before Europe's
 
 
 def use_broker(url):
-    """Point the app at another broker. Celery caches its connection and producer pools on first
-    use and has no public way to drop them short of deregistering the app."""
-    previous, app.conf.broker_url = app.conf.broker_url, url
+    """Point the app at another broker for reading and writing (those two settings outrank the
+    CELERY_BROKER_URL that CI sets). Celery caches its connection and producer pools on first use
+    and has no public way to drop them short of deregistering the app."""
+    previous = app.conf.broker_write_url if app.conf.get("broker_write_url") else None
+    app.conf.broker_read_url = app.conf.broker_write_url = url
     app._pool = None
     app.amqp._producer_pool = None
     return previous
