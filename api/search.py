@@ -14,7 +14,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from comms.calendars import Clocks
-from comms.search import KINDS, RESULTS, search_record
+from comms.search import KINDS, RANKED_AT_MOST, RESULTS, search_record
 from comms.search_form import RecordSearchForm
 from projects.models import Project
 
@@ -40,12 +40,22 @@ class HitSerializer(serializers.Serializer):
 
 class SearchResultsSerializer(serializers.Serializer):
     results = HitSerializer(many=True, help_text="Best match first; newest first among equals.")
+    capped = serializers.BooleanField(
+        help_text="More entries matched than a search ranks: the results are the best of the newest "
+        "`ranked_of` matches, and older ones were left out. Narrow by client, project, kind or dates."
+    )
+    ranked_of = serializers.IntegerField(
+        allow_null=True,
+        help_text=f"When capped, how many of the newest matches were ranked ({RANKED_AT_MOST:,}); null "
+        "when every match was.",
+    )
 
 
 class SearchView(APIView):
     """Search everything said to or by a client in the projects you may see: messages, updates,
     decisions, commitments and escalations. Words may be quoted for a phrase, joined with `or`, or
-    excluded with a leading `-`; word forms match (migrate finds migration)."""
+    excluded with a leading `-`; word forms match (migrate finds migration). A broad search ranks
+    only its newest matches, and says so with `capped`."""
 
     @extend_schema(
         operation_id="search_record",
@@ -80,7 +90,8 @@ class SearchView(APIView):
             raise ValidationError(field_errors(form))
         zone = ZoneInfo(Clocks().team_default_calendar().time_zone)
         hits = search_record(**form.search(team_zone=zone), limit=form.cleaned_data["limit"] or RESULTS)
-        return Response(SearchResultsSerializer({"results": hits}).data)
+        answer = {"results": hits, "capped": hits.capped, "ranked_of": hits.ranked_of}
+        return Response(SearchResultsSerializer(answer).data)
 
 
 class SearchForm(RecordSearchForm):

@@ -8,8 +8,11 @@ SQL (about 1,000 projects of 100 clients and 20 leads; 700k client messages, 150
 decisions, 50k commitments, 50k escalations, worded from a Zipf-distributed vocabulary so some
 words are common and some rare); later runs reuse it. Each query goes through
 `comms.search.search_record`, the code the dashboard and the API call, once to warm up and then
-RUNS times; it prints median and p95 milliseconds and the SQL query count of each, the overall
-figures against the target, and EXPLAIN (ANALYZE, BUFFERS) of every query that misses it.
+RUNS times, with the clock at NOW (the end of the record), since a search looks for its newest
+matches back from the present. It prints how many entries match and how many were ranked (the
+newest RANKED_AT_MOST at most), median and p95 milliseconds and the SQL query count of each, its
+p95 against the target with PASS or FAIL, and EXPLAIN (ANALYZE, BUFFERS) of the ranking
+statements (one per window read) of every query that misses it.
 """
 
 import datetime as dt
@@ -21,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+import time_machine
 from benchdb import empty_record, use_bench_database
 
 LEADS = 20
@@ -50,7 +54,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from comms.search import KINDS, SOURCES, search_record  # noqa: E402
+from comms.search import KINDS, RANKED_AT_MOST, SOURCES, search_record  # noqa: E402
 from comms.search_text import project_week  # noqa: E402
 from projects.fulltext import TEXT_SEARCH_CONFIG  # noqa: E402
 from projects.models import BusinessCalendar, Client, Contact, Project  # noqa: E402
@@ -178,7 +182,7 @@ INSERT_MESSAGES = f"""
 INSERT INTO comms_message (project_id, direction, kind, contact_id, from_email, to_email, reply_to,
     subject, body_text, body_html, urgent, dedupe_key, state, attempts, lease_expiries,
     provider_message_id, recipients, in_reply_to, original_subject, from_new_person, respond_by,
-    responded_at, response_note, error, created_at, sent_at, delivered_at)
+    responded_at, response_note, error, created_at, sent_at, delivered_at, channel, destination)
 SELECT project_id, CASE WHEN inbound THEN 'in' ELSE 'out' END,
     CASE WHEN inbound THEN 'client_mail' ELSE 'reply' END, contact_id,
     CASE WHEN inbound THEN contact_email ELSE 'team@agency.example' END,
@@ -189,7 +193,7 @@ SELECT project_id, CASE WHEN inbound THEN 'in' ELSE 'out' END,
     CASE WHEN inbound THEN said_at + interval '1 day' END,
     CASE WHEN inbound THEN said_at + interval '3 hours' END, '', '', said_at,
     CASE WHEN NOT inbound THEN said_at + interval '1 minute' END,
-    CASE WHEN NOT inbound THEN said_at + interval '2 minutes' END
+    CASE WHEN NOT inbound THEN said_at + interval '2 minutes' END, 'email', ''
 FROM (
     SELECT s.n, p.id AS project_id, p.contact_id, p.contact_email, p.reply_token, s.pick < 0.45 AS inbound,
         {SAID_AT} AS said_at,
@@ -229,12 +233,12 @@ SELECT p.id, {words_sql("12 + s.n % 19")}, (ARRAY['call', 'meeting', 'email', 'c
 
 INSERT_COMMITMENTS = f"""
 INSERT INTO projects_commitment (project_id, description, due_on, status, in_scope, progress, done_on,
-    recovery_plan, waiting_for, waiting_since, created_at)
+    recovery_plan, waiting_for, waiting_since, created_at, board_card)
 SELECT project_id, left(description, 300), due_on, status, n % 10 <> 0,
     CASE WHEN status = 'done' THEN 100 ELSE n % 91 END, CASE WHEN status = 'done' THEN due_on - 1 END,
     CASE WHEN n % 7 = 0 THEN recovery_plan ELSE '' END,
     CASE WHEN status = 'open' AND n % 5 = 0 THEN left(waiting_for, 300) ELSE '' END,
-    CASE WHEN status = 'open' AND n % 5 = 0 THEN said_at + interval '3 days' END, said_at
+    CASE WHEN status = 'open' AND n % 5 = 0 THEN said_at + interval '3 days' END, said_at, ''
 FROM (
     SELECT s.n, p.id AS project_id, {SAID_AT} AS said_at, ({SAID_AT} + interval '14 days')::date AS due_on,
         CASE WHEN s.pick < 0.05 THEN 'dropped' WHEN s.pick < 0.4 THEN 'open' ELSE 'done' END AS status,
@@ -461,7 +465,7 @@ class Query:
         return search_record(self.projects, self.text, **self.options)
 
     def matches(self):
-        """How many entries match (what the first query ranks), for reading the timings."""
+        """How many entries match, for reading the timings: a search reads the newest of them."""
         query = SearchQuery(self.text, search_type="websearch", config=TEXT_SEARCH_CONFIG)
         total = 0
         for kind in self.options.get("kinds", KINDS):
@@ -511,7 +515,10 @@ def measure(query):
             hits = query.run()
             seconds.append(time.perf_counter() - started)
         queries.append(len(captured))
-    return seconds, queries, len(hits), captured[0]["sql"]
+    # The statements that read and rank the matches, one per window looked at (the others read
+    # the project ids and mark up the hits shown).
+    ranking = [statement["sql"] for statement in captured if "ts_rank(" in statement["sql"]]
+    return seconds, queries, hits, ranking
 
 
 def p95(seconds):
@@ -522,36 +529,49 @@ def p95(seconds):
 def explain(sql):
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-        return "\n".join(row[0] for row in cursor.fetchall())
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # A thousand project ids, once per table, would bury the plan.
+    return re.sub(r"'\{(\d+),(\d+),[\d,]*,(\d+)\}'", r"'{\1,\2,…,\3}'", plan)
 
 
 def main():
     ensure_record()
     queries = typical_queries()
     print(
-        f"{sum(ENTRIES.values()):,} record entries, {LEADS * PROJECTS_PER_LEAD:,} projects, PostgreSQL; {RUNS} runs each after a warm-up"
+        f"{sum(ENTRIES.values()):,} record entries, {LEADS * PROJECTS_PER_LEAD:,} projects, PostgreSQL; "
+        f"{RUNS} runs each after a warm-up; the newest {RANKED_AT_MOST:,} matches ranked at most"
     )
     print(
-        f"{'query':<36} {'text':<22} {'matches':>8} {'hits':>5} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
+        f"{'query':<36} {'text':<22} {'matches':>8} {'ranked':>7} {'hits':>5} {'median ms':>10} "
+        f"{'p95 ms':>8} {'queries':>8} {'target':>8}"
     )
     every, missed = [], []
-    for query in queries:
-        seconds, counts, hits, first_sql = measure(query)
-        every += seconds
-        if p95(seconds) * 1000 >= TARGET_P95_MS:
-            missed.append((query, first_sql))
+    # The record ends at NOW, and a search looks for its newest matches back from the present.
+    with time_machine.travel(NOW, tick=True):
+        for query in queries:
+            seconds, counts, hits, ranking = measure(query)
+            every += seconds
+            matches = query.matches()
+            verdict = "PASS" if p95(seconds) * 1000 <= TARGET_P95_MS else "FAIL"
+            if verdict == "FAIL":
+                missed.append((query, ranking))
+            print(
+                f"{query.label:<36} {query.text:<22} {matches:>8,} {hits.ranked_of or matches:>7,} "
+                f"{len(hits):>5} {statistics.median(seconds) * 1000:>10.1f} {p95(seconds) * 1000:>8.1f} "
+                f"{max(counts):>8} {f'≤ {TARGET_P95_MS}':>8} {verdict}"
+            )
+        verdict = "PASS" if not missed else f"FAIL ({len(missed)} of {len(queries)} over)"
         print(
-            f"{query.label:<36} {query.text:<22} {query.matches():>8,} {hits:>5} "
-            f"{statistics.median(seconds) * 1000:>10.1f} {p95(seconds) * 1000:>8.1f} {max(counts):>8}"
+            f"{'all runs':<36} {'':<22} {'':>8} {'':>7} {'':>5} {statistics.median(every) * 1000:>10.1f} "
+            f"{p95(every) * 1000:>8.1f} {'':>8} {f'≤ {TARGET_P95_MS}':>8} {verdict}"
         )
-    verdict = "met" if p95(every) * 1000 < TARGET_P95_MS else "missed"
-    print(
-        f"{'all runs':<36} {'':<22} {'':>8} {'':>5} {statistics.median(every) * 1000:>10.1f} "
-        f"{p95(every) * 1000:>8.1f}   target p95 < {TARGET_P95_MS} ms: {verdict}"
-    )
-    for query, sql in missed:
-        print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the ranking query of “{query.label}” ({query.text}):")
-        print(explain(sql))
+        for query, ranking in missed:
+            for window, sql in enumerate(ranking, 1):
+                print(
+                    f"\nEXPLAIN (ANALYZE, BUFFERS) of “{query.label}” ({query.text}), "
+                    f"ranking statement {window} of {len(ranking)}:"
+                )
+                print(explain(sql))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,17 @@
 """Search across everything said to or by a client: messages, updates, decisions, commitments and
 escalations, within the projects a person may see.
 
+A search ranks at most the newest RANKED_AT_MOST matches, and its hits say when there were more:
+every match ranked, or merely dated, is a visit to its row (the word index knows neither rank nor
+date), so a common word across a thousand projects cost in proportion to the tens of thousands of
+entries it occurs in, for the 20 shown.
+
 On PostgreSQL the stored weighted vectors (projects/fulltext.py) are matched through their GIN
-indexes and ranked with ts_rank in one statement over the five tables; ts_headline then marks up
-only the hits shown, in a second. On SQLite every word must occur as a substring, ranked in Python
-the same way.
+indexes, and the newest matches ranked with ts_rank in one statement over the five tables. When
+the planner expects far more matches than are ranked, that statement reads a window back from
+the end of the search instead of the whole range, narrowed by the (project, said) indexes before
+a row is read, and widened if it holds too few. ts_headline then marks up only the hits shown.
+On SQLite every word must occur as a substring, ranked in Python the same way.
 """
 
 import datetime as dt
@@ -14,6 +21,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from comms.models import Message, Update
@@ -31,7 +39,8 @@ from projects.fulltext import TEXT_SEARCH_CONFIG
 from projects.models import Client, Commitment, Decision, Project
 
 RESULTS = 20
-SUBSTRING_CANDIDATES = 500  # per kind, newest first, for SQLite's ranking in Python
+RANKED_AT_MOST = 1_000  # a broad search's cost grows with it (bench/search.py)
+WINDOW_MARGIN = 2  # how much more a window is made to hold than is ranked, so it seldom falls short
 
 
 @dataclass(frozen=True)
@@ -110,19 +119,34 @@ class Hit:
     rank: float
 
 
+class Hits(list):
+    """The hits shown, best first. `ranked_of` is None when every match was ranked; past the cap
+    it is how many of the newest matches were, and the older ones were left out."""
+
+    def __init__(self, hits=(), *, ranked_of=None):
+        super().__init__(hits)
+        self.ranked_of = ranked_of
+
+    @property
+    def capped(self):
+        return self.ranked_of is not None
+
+
 def search_record(projects, text, *, kinds=KINDS, since=None, until=None, limit=RESULTS):
-    """The best `limit` entries for `text` in the record of `projects` (a Project queryset),
-    said in [since, until), best first and newest first among equals."""
+    """The best `limit` of the newest RANKED_AT_MOST entries for `text` in the record of `projects`
+    (a Project queryset), said in [since, until), best first and newest first among equals."""
     sources = [SOURCES[kind] for kind in kinds]
     if not text.strip() or not sources:
-        return []
+        return Hits()
     # A plain list of ids: the planner then sees how few projects are meant, and narrows each
     # table by its project index before the word matches are read.
-    project_ids = list(projects.order_by().values_list("pk", flat=True))
-    if not project_ids:
-        return []
+    chosen = list(projects.order_by().values_list("pk", "starts_on"))
+    if not chosen:
+        return Hits()
+    project_ids = [pk for pk, _ in chosen]
     if connection.vendor == "postgresql":
-        return _ranked_by_postgres(sources, project_ids, text, since, until, limit)
+        first_start = min(starts_on for _, starts_on in chosen)
+        return _ranked_by_postgres(sources, project_ids, first_start, text, since, until, limit)
     return _ranked_by_substrings(sources, project_ids, text, since, until, limit)
 
 
@@ -140,9 +164,9 @@ def _said(source, project_ids, since, until):
 
 
 @functools.cache
-def _ranking_part(kind):
-    """One kind's share of the ranking statement, as SQL compiled once from its Source: building
-    five querysets per search cost more than PostgreSQL took to answer a narrow one."""
+def _matching_part(kind):
+    """One kind's newest matches, as SQL compiled once from its Source: building five querysets
+    per search cost more than PostgreSQL took to answer a narrow one."""
     source = SOURCES[kind]
     records = source.model.objects.filter(source.scope)
     compiler = records.query.get_compiler(connection=connection)
@@ -150,24 +174,51 @@ def _ranking_part(kind):
     said, said_params = compiler.compile(source.said_at.resolve_expression(records.query))
     table = connection.ops.quote_name(source.model._meta.db_table)
     sql = (
-        f"SELECT %s AS entry_kind, {table}.id, {said} AS said_at, ts_rank({table}.search_vector, query) AS rank "
+        f"SELECT %s AS entry_kind, {table}.id, {said} AS said_at, {table}.search_vector AS vector "
         f"FROM {table}, websearch_to_tsquery(%s, %s) query "
-        f"WHERE {table}.project_id = ANY(%s) AND {table}.search_vector @@ query AND {scope} "
-        f"AND (%s::timestamptz IS NULL OR {said} >= %s) AND (%s::timestamptz IS NULL OR {said} < %s)"
+        f"WHERE {table}.project_id = ANY(%s::bigint[]) AND {table}.search_vector @@ query AND {scope} "
+        f"AND (%s::timestamptz IS NULL OR {said} >= %s) AND (%s::timestamptz IS NULL OR {said} < %s) "
+        f"ORDER BY said_at DESC, id DESC LIMIT %s"
     )
     return sql, tuple(said_params), tuple(scope_params)
 
 
-def _best_matches(sources, project_ids, text, since, until, limit):
+def _matches(sources, project_ids, text, since, until, each):
+    """The statement and parameters of every kind's newest `each` matches (all when None)."""
+    # One array literal: a list would be sent as ARRAY[1, 2, …], a thousand constants for the
+    # server to parse in each part.
+    projects = "{" + ",".join(str(pk) for pk in project_ids) + "}"
     parts, params = [], []
     for source in sources:
-        sql, said_params, scope_params = _ranking_part(source.kind)
+        sql, said_params, scope_params = _matching_part(source.kind)
         parts.append(sql)
-        params += [source.kind, *said_params, TEXT_SEARCH_CONFIG, text, project_ids, *scope_params]
-        params += [since, *said_params, since, until, *said_params, until]
-    statement = " UNION ALL ".join(f"({part})" for part in parts)
+        params += [source.kind, *said_params, TEXT_SEARCH_CONFIG, text, projects, *scope_params]
+        params += [since, *said_params, since, until, *said_params, until, each]
+    return "SELECT * FROM (" + " UNION ALL ".join(f"({part})" for part in parts) + ") matches", params
+
+
+def _expected_matches(sources, project_ids, text, since, until):
+    """How many entries the planner expects to match, from its statistics of each word."""
+    statement, params = _matches(sources, project_ids, text, since, until, None)
     with connection.cursor() as cursor:
-        cursor.execute(f"{statement} ORDER BY rank DESC, said_at DESC, id DESC LIMIT %s", [*params, limit])
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", params)
+        return cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
+
+
+def _best_matches(sources, project_ids, text, since, until, limit):
+    """The best `limit` of the newest RANKED_AT_MOST matches, each with how many matched (counted
+    to one past the cap): only those newest are read for their rank."""
+    matches, params = _matches(sources, project_ids, text, since, until, RANKED_AT_MOST + 1)
+    statement = (
+        f"WITH newest AS MATERIALIZED ({matches} ORDER BY said_at DESC, id DESC LIMIT %s) "
+        "SELECT entry_kind, id, said_at, ts_rank(vector, websearch_to_tsquery(%s, %s)) AS rank, "
+        "(SELECT count(*) FROM newest) AS matched "
+        "FROM (SELECT * FROM newest ORDER BY said_at DESC, id DESC LIMIT %s) ranked "
+        "ORDER BY rank DESC, said_at DESC, id DESC LIMIT %s"
+    )
+    params += [RANKED_AT_MOST + 1, TEXT_SEARCH_CONFIG, text, RANKED_AT_MOST, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -212,19 +263,41 @@ def _shown(best, text):
         return {(row[0], row[1]): dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
-def _ranked_by_postgres(sources, project_ids, text, since, until, limit):
-    best = _best_matches(sources, project_ids, text, since, until, limit)
+def _newest_best_matches(sources, project_ids, first_start, text, since, until, limit):
+    """`_best_matches` over [since, until), read from a window back from its end when the planner
+    expects so many matches that a window holding WINDOW_MARGIN times as many as are ranked (were
+    they spread evenly since the first project started) is narrower than the range. A window
+    holding more than RANKED_AT_MOST has the newest of the whole range; one holding fewer is
+    widened by the pace it showed, until it is the whole range."""
+    start = since or dt.datetime.combine(first_start, dt.time(), tzinfo=dt.UTC)
+    end = until or timezone.now()
+    expected = _expected_matches(sources, project_ids, text, since, until)
+    reach = (end - start) * (RANKED_AT_MOST * WINDOW_MARGIN / max(expected, 1))
+    while dt.timedelta(0) < reach < end - start:
+        best = _best_matches(sources, project_ids, text, end - reach, until, limit)
+        matched = best[0]["matched"] if best else 0
+        if matched > RANKED_AT_MOST:
+            return best
+        if not matched:
+            break
+        reach *= (RANKED_AT_MOST + 1) * WINDOW_MARGIN / matched
+    return _best_matches(sources, project_ids, text, since, until, limit)
+
+
+def _ranked_by_postgres(sources, project_ids, first_start, text, since, until, limit):
+    best = _newest_best_matches(sources, project_ids, first_start, text, since, until, limit)
     if not best:
-        return []
+        return Hits()
     shown = _shown(best, text)
-    return [_hit({**shown[match["entry_kind"], match["id"]], **match}) for match in best]
+    hits = [_hit({**shown[match["entry_kind"], match["id"]], **match}) for match in best]
+    return Hits(hits, ranked_of=_ranked_of(best[0]["matched"]))
 
 
 def _ranked_by_substrings(sources, project_ids, text, since, until, limit):
     words = query_words(text)
     if not words:
-        return []
-    found = []
+        return Hits()
+    matches = []
     for source in sources:
         columns = source.title + source.body
         records = _said(source, project_ids, since, until)
@@ -238,16 +311,24 @@ def _ranked_by_substrings(sources, project_ids, text, since, until, limit):
             project_name=F("project__name"),
             client_name=F("project__client__name"),
         ).values("entry_kind", "id", "said_at", "project_id", "project_name", "client_name", *columns)
-        for row in rows.order_by("-said_at", "-id")[:SUBSTRING_CANDIDATES]:
-            title = " ".join(row[column] for column in source.title)
-            body = " ".join(row[column] for column in source.body)
-            row["rank"] = substring_rank(words, title, body)
-            if row["rank"]:
-                row["heading"] = mark_words(row[source.title[0]], words)
-                row["snippet"] = excerpt(" ".join(row[c] for c in source.snippet_columns), words)
-                found.append(row)
+        matches += [(source, row) for row in rows.order_by("-said_at", "-id")[: RANKED_AT_MOST + 1]]
+    matches.sort(key=lambda match: (match[1]["said_at"], match[1]["id"]), reverse=True)
+    found = []
+    for source, row in matches[:RANKED_AT_MOST]:
+        title = " ".join(row[column] for column in source.title)
+        body = " ".join(row[column] for column in source.body)
+        row["rank"] = substring_rank(words, title, body)
+        if row["rank"]:
+            row["heading"] = mark_words(row[source.title[0]], words)
+            row["snippet"] = excerpt(" ".join(row[c] for c in source.snippet_columns), words)
+            found.append(row)
     found.sort(key=lambda row: (row["rank"], row["said_at"], row["id"]), reverse=True)
-    return [_hit(row) for row in found[:limit]]
+    return Hits([_hit(row) for row in found[:limit]], ranked_of=_ranked_of(len(matches)))
+
+
+def _ranked_of(matched):
+    """What the hits say of the cap, from how many matches were read (at most one past it)."""
+    return RANKED_AT_MOST if matched > RANKED_AT_MOST else None
 
 
 def _hit(row):

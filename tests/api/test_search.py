@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from comms import search
 from comms.lifecycle import log_decision
 from tests.factories import make_client_mail
 
@@ -93,3 +94,19 @@ def test_ids_past_what_the_database_holds_are_refused_not_crashed(api, project, 
 
     assert response.status_code == 400
     assert set(response.json()) == {"project", "client"}
+
+
+def test_the_answer_says_whether_every_match_was_ranked(api, monkeypatch, project):
+    for day in (1, 2, 3):
+        make_client_mail(project, f"Release {day}", "release", at=NOW + dt.timedelta(days=day))
+
+    everything = api.get("/api/search/", {"q": "release"}).json()
+    monkeypatch.setattr(search, "RANKED_AT_MOST", 2)
+    newest = api.get("/api/search/", {"q": "release"}).json()
+
+    assert (everything["capped"], everything["ranked_of"], len(everything["results"])) == (False, None, 3)
+    assert (newest["capped"], newest["ranked_of"]) == (True, 2)
+    assert sorted(hit["title"] for hit in newest["results"]) == [
+        "<mark>Release</mark> 2",
+        "<mark>Release</mark> 3",
+    ]
