@@ -148,6 +148,9 @@ class TickPass:
             for u in Update.objects.filter(pk__in=update_ids)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("decision")
+            # What a draft going out by itself reads again: who agreed a decision it confirms,
+            # and what it shows.
+            .prefetch_related("decision__agreed_by", "visuals")
         }
         self.due = [d for d in due if not d.update_id or d.update_id in self.updates]
         self.summary["left to the pass sending their draft"] += len(due) - len(self.due)
