@@ -502,6 +502,16 @@ class Message(models.Model):
             ),
             # Record search with a date range: one project's entries said in [since, until).
             models.Index("project", Coalesce("sent_at", "created_at"), name="message_said_per_project"),
+            # The portfolio's rank: client mail that failed, per project (dashboard/portfolio.py).
+            models.Index(
+                fields=["project"], condition=Q(direction="out", state="failed"), name="message_failed_out"
+            ),
+            # The portfolio's chart: client mail due a reply in the last 12 weeks.
+            models.Index(
+                fields=["respond_by"],
+                condition=Q(direction="in", respond_by__isnull=False),
+                name="message_reply_due",
+            ),
         ]
 
     def __str__(self):

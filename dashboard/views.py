@@ -135,8 +135,8 @@ def portfolio_page(request):
     visible = Project.objects.visible_to(request.user)
     filters = PortfolioFilter(
         request.GET or None,
-        owners=get_user_model().objects.filter(projects_owned__in=visible).distinct().order_by("first_name"),
-        clients=Client.objects.filter(projects__in=visible).distinct(),
+        owners=get_user_model().objects.filter(pk__in=visible.values("owner")).order_by("first_name"),
+        clients=Client.objects.filter(pk__in=visible.values("client")),
     )
     chosen = filters.cleaned_data if filters.is_valid() else {}
     rows = portfolio(

@@ -61,7 +61,9 @@ def assess(facts: HealthFacts) -> Health:
     """Red: the client is already let down (a breached reply, an overdue update, mail that did not
     reach them, a critical escalation, a client silent too long, promises slipping, a satisfaction
     score of 1 or 2). Amber: it is about to happen (a score of 3 among them). Green: nothing needs
-    the lead today."""
+    the lead today. The portfolio orders by the same rules said in SQL (dashboard/portfolio.py
+    `health_rank`): a rule changed here is changed there, and tests/dashboard/test_portfolio_rank.py
+    fails until it is."""
     red, amber = [], []
     if not facts.closed:
         silence(facts, red, amber)
