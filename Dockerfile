@@ -10,6 +10,7 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DEBUG=1 python manage.py collectstatic --noinput
+RUN DEBUG=1 python manage.py compile_translations
 RUN useradd --create-home portal
 USER portal
 EXPOSE 8000

@@ -19,6 +19,7 @@ $(VENV)/.installed: requirements.txt
 
 run: $(VENV)/.installed
 	mkdir -p var/broker/queue var/broker/processed var/mail
+	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Portal:  http://$(HOST):$(PORT)/accounts/login/   Admin: http://$(HOST):$(PORT)/admin/"
@@ -28,6 +29,7 @@ run: $(VENV)/.installed
 # share one process (their xdist group), since the worker reads the one Redis queue.
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(PY) manage.py compile_translations
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: $(VENV)/.installed

@@ -352,6 +352,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "role",
             "phone",
             "receives_updates",
+            "language",
             "portal_access",
             "email_bounced_at",
             "projects",

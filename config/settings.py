@@ -136,8 +136,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 USE_TZ = True
 TIME_ZONE = "UTC"  # storage and logs; people see times in their business calendar's zone
-LANGUAGE_CODE = "en-gb"
+LANGUAGE_CODE = "en-gb"  # the team's pages, and British English wherever a client's language is English
 USE_I18N = True
+# The languages a client may read the portal and their mail in; each has its catalogue in
+# locale/ (compiled with `manage.py compile_translations`). English needs none: it is the source.
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Auth -------------------------------------------------------------------------------------
 

@@ -252,8 +252,12 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = ["name", "email", "kind", "role", "phone", "receives_updates"]
-        labels = {"kind": "Gets the update for", "receives_updates": "Receives updates"}
+        fields = ["name", "email", "kind", "role", "phone", "receives_updates", "language"]
+        labels = {
+            "kind": "Gets the update for",
+            "receives_updates": "Receives updates",
+            "language": "Reads in",
+        }
 
 
 class DeliveryTermsForm(forms.ModelForm):

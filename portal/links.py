@@ -3,9 +3,11 @@ address and per network address (both in the organisation settings)."""
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext, ngettext
 
 from comms.models import Message
 from comms.outbox import queue_messages
+from portal.language import speaking_to
 from projects.models import Contact, OrganisationSettings
 from projects.portal_access import portal_url
 
@@ -32,24 +34,40 @@ def within_request_limits(*, email, ip):
 
 
 def send_sign_in_link(email, *, now):
-    """Mail a single-use link to each contact with portal access at this address. Says nothing of
-    whether there was one: the page answers the same either way."""
-    minutes = OrganisationSettings.current().single_use_link_minutes
+    """Mail a single-use link to each contact with portal access at this address, in the contact's
+    language. Says nothing of whether there was one: the page answers the same either way."""
+    organisation = OrganisationSettings.current()
     messages = []
     for contact in Contact.objects.filter(email__iexact=email, portal_access=True).select_related("client"):
         link = portal_url(contact, now=now, single_use=True)
+        with speaking_to(contact, organisation):
+            subject, body = link_mail(contact, link, organisation.single_use_link_minutes)
         messages.append(
             Message(
                 kind="portal_link",
                 contact=contact,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to_email=contact.email,
-                subject="Your link to your project status",
-                body_text=f"Hello {contact.name},\n\nOpen your project status for {contact.client.name} here "
-                f"(the link works once, for {minutes} minutes):\n{link}\n\nIf you did not ask for it, ignore this email.",
+                subject=subject,
+                body_text=body,
                 dedupe_key=f"portal-link:{contact.pk}:{now.timestamp()}",
                 created_at=now,
                 send_after=now,
             )
         )
     queue_messages(messages)
+
+
+def link_mail(contact, link, minutes):
+    """The subject and the body of the mail, in the active language."""
+    lasts = ngettext(
+        "the link works once, for %(minutes)s minute",
+        "the link works once, for %(minutes)s minutes",
+        minutes,
+    ) % {"minutes": minutes}
+    body = gettext(
+        "Hello %(name)s,\n\n"
+        "Open your project status for %(client)s here (%(lasts)s):\n%(link)s\n\n"
+        "If you did not ask for it, ignore this email."
+    ) % {"name": contact.name, "client": contact.client.name, "lasts": lasts, "link": link}
+    return gettext("Your link to your project status"), body

@@ -13,6 +13,8 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comms import satisfaction as asking
@@ -21,25 +23,36 @@ from escalations import satisfaction as answers
 from projects.models import OrganisationSettings
 from projects.portal_access import LinkRefused
 
+from .language import speaking_to, speaking_to_browser
 from .views import portal_contact
+
+# The email asks in the words of `comms.satisfaction`; the page asks the same, in the contact's language.
+QUESTION = gettext_lazy("How satisfied are you with how we have worked with you?")
+SCORE_WORDS = {
+    5: gettext_lazy("Very satisfied"),
+    4: gettext_lazy("Satisfied"),
+    3: gettext_lazy("Neither satisfied nor dissatisfied"),
+    2: gettext_lazy("Dissatisfied"),
+    1: gettext_lazy("Very dissatisfied"),
+}
 
 
 class ScoreForm(forms.Form):
     score = forms.TypedChoiceField(
-        label=asking.QUESTION,
-        choices=[(score, f"{score} — {words}") for score, words in reversed(asking.SCORES.items())],
+        label=QUESTION,
+        choices=[(score, format_lazy("{} — {}", score, words)) for score, words in SCORE_WORDS.items()],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a number from 1 to 5."},
+        error_messages={"required": gettext_lazy("Choose a number from 1 to 5.")},
     )
 
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label="Anything you would like to tell us? (optional)",
+        label=gettext_lazy("Anything you would like to tell us? (optional)"),
         max_length=answers.COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What went well, what did not, what we should do differently.",
+        help_text=gettext_lazy("What went well, what did not, what we should do differently."),
     )
 
 
@@ -53,9 +66,11 @@ def with_link(view):
             ask, score = asking.opened(token)
         except LinkRefused:
             context = {"organisation": OrganisationSettings.current()}
-            return render(request, "portal/satisfaction_expired.html", context, status=403)
+            with speaking_to_browser(request):
+                return render(request, "portal/satisfaction_expired.html", context, status=403)
         timezone.activate(ZoneInfo(ask.contact.client.calendar.time_zone))
-        return view(request, token, ask, score)
+        with speaking_to(ask.contact):
+            return view(request, token, ask, score)
 
     return wrapped
 

@@ -14,10 +14,13 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from comms.calendars import Clocks
 from comms.models import Deadline, Update, UpdateVisual
+from portal.language import in_browsers_language, speaking_to, speaking_to_browser
 from portal.links import within_request_limits
 from portal.tasks import mail_sign_in_link
 from projects.models import Commitment, Decision, OrganisationSettings
@@ -40,10 +43,14 @@ def portal_contact(view):
     def wrapped(request, *args, **kwargs):
         contact = contact_for_session(request.COOKIES.get(COOKIE))
         if contact is None:
-            return render(request, "portal/expired.html", status=403)
+            with speaking_to_browser(request):
+                return render(request, "portal/expired.html", status=403)
         timezone.activate(ZoneInfo(contact.client.calendar.time_zone))  # the client reads their own time
         request.contact = contact
-        return view(request, *args, **kwargs)
+        # Read once, and only if a page or the contact's language needs it.
+        request.organisation = SimpleLazyObject(OrganisationSettings.current)
+        with speaking_to(contact, request.organisation):  # the client reads their own language
+            return view(request, *args, **kwargs)
 
     return wrapped
 
@@ -53,7 +60,8 @@ def open_link(request, token):
     try:
         contact = contact_for_link(token)
     except LinkRefused:
-        return render(request, "portal/expired.html", status=403)
+        with speaking_to_browser(request):
+            return render(request, "portal/expired.html", status=403)
     response = redirect("portal:home")
     response.set_cookie(
         COOKIE,
@@ -71,7 +79,8 @@ def sign_out(request):
     contact = contact_for_session(request.COOKIES.get(COOKIE))
     if contact is not None:
         end_sessions(contact)  # a copy of the cookie, kept or stolen, opens nothing either
-    response = render(request, "portal/signed_out.html")
+    with speaking_to(contact) if contact else speaking_to_browser(request):
+        response = render(request, "portal/signed_out.html")
     response.delete_cookie(COOKIE)
     return response
 
@@ -119,7 +128,7 @@ def project_status(request, pk):
     open_promises = [promise for promise in promises if promise.status == Commitment.Status.OPEN]
     context = {
         "contact": contact,
-        "organisation": OrganisationSettings.current(),
+        "organisation": request.organisation,
         "project": project,
         "upcoming": upcoming(project),
         "we_owe": [promise for promise in open_promises if not promise.waiting_for],
@@ -217,9 +226,10 @@ def visual(request, pk):
 
 
 class LinkRequestForm(forms.Form):
-    email = forms.EmailField(label="Your email address")
+    email = forms.EmailField(label=gettext_lazy("Your email address"))
 
 
+@in_browsers_language
 def request_link(request):
     """ "Send me a new link": the same answer, after the same work, for known and unknown addresses
     (one queued job each); too many requests for one email address or from one client address (behind
@@ -246,8 +256,8 @@ def upcoming(project):
 
 def describe_upcoming(deadline):
     if deadline.kind == Deadline.Kind.CHECKIN:
-        return f"Check-in, day {deadline.checkin_day} after launch"
-    return "Next written update"
+        return gettext("Check-in, day %(day)s after launch") % {"day": deadline.checkin_day}
+    return gettext("Next written update")
 
 
 @require_GET
@@ -260,6 +270,12 @@ def calendar_feed(request, pk, token):
     project = contact.projects.filter(client=contact.client, pk=pk).first()
     if project is None:
         raise Http404("No such project for you.")
+    with speaking_to(contact):  # the event titles, in the contact's language
+        return HttpResponse(feed_of(project).to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+def feed_of(project):
+    """The project's upcoming dates and open promises as an iCalendar, titled in the active language."""
     feed = icalendar.Calendar()
     feed.add("prodid", "-//Client communication portal//EN")
     feed.add("version", "2.0")
@@ -275,8 +291,9 @@ def calendar_feed(request, pk, token):
     for commitment in project.commitments.filter(status=Commitment.Status.OPEN):
         event = icalendar.Event()
         event.add("uid", f"commitment-{commitment.pk}@portal")
-        event.add("summary", f"{project.name}: promised — {commitment.description}")
+        promised = gettext("promised — %(promise)s") % {"promise": commitment.description}
+        event.add("summary", f"{project.name}: {promised}")
         event.add("dtstart", commitment.due_on)
         event.add("dtstamp", timezone.now())
         feed.add_component(event)
-    return HttpResponse(feed.to_ical(), content_type="text/calendar; charset=utf-8")
+    return feed

@@ -95,6 +95,7 @@ class ContactInline(admin.TabularInline):
         "role",
         "phone",
         "receives_updates",
+        "language",
         "portal_access",
         "email_bounced_at",
     ]
@@ -360,6 +361,7 @@ class OrganisationSettingsAdmin(admin.ModelAdmin):
             },
         ),
         ("Client satisfaction", {"fields": ["satisfaction_at_phase_end"]}),
+        ("Language", {"fields": ["language"]}),
     ]
 
     def has_add_permission(self, request):

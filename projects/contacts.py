@@ -6,7 +6,7 @@ from django.db import transaction
 
 from .models import Contact
 
-EDITABLE = ("name", "email", "kind", "role", "phone", "receives_updates")
+EDITABLE = ("name", "email", "kind", "role", "phone", "receives_updates", "language")
 
 
 @transaction.atomic
@@ -22,7 +22,8 @@ def add_contact(project, **fields):
 @transaction.atomic
 def edit_contact(contact, **changes):
     """Name, address, kind (which version of an update they get), role, phone, whether they get
-    updates. Portal access has its own action, as taking it away must kill what was issued."""
+    updates, the language they read (blank: their client's). Portal access has its own action, as
+    taking it away must kill what was issued."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")

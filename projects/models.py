@@ -127,6 +127,13 @@ class Client(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     notes = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="What its people read the portal and their mail in, unless a contact has their own. "
+        "Empty: the organisation's language.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -166,6 +173,12 @@ class Contact(models.Model):
     portal_session_epoch = models.PositiveIntegerField(default=0, editable=False)
     email_bounced_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when mail to this address bounced; cleared when fixed."
+    )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="What they read the portal and their mail in. Empty: their client's language.",
     )
 
     class Meta:
@@ -551,6 +564,12 @@ class OrganisationSettings(models.Model):
         default=10,
         validators=at_least_one("The link requests per network address", "request"),
         help_text="“Send me a link” requests per network address per hour.",
+    )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="What clients read the portal and their mail in, unless a client or contact has their own.",
     )
     satisfaction_at_phase_end = models.BooleanField(
         "ask at the end of each phase",

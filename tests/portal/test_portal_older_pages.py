@@ -223,7 +223,7 @@ def test_the_project_page_costs_the_same_queries_for_a_small_or_a_big_project(
 
 
 @pytest.mark.parametrize("size", [21, 120])
-@pytest.mark.parametrize("older, queries", [("updates", 6), ("promises", 5), ("decisions", 5)])
+@pytest.mark.parametrize("older, queries", [("updates", 7), ("promises", 6), ("decisions", 6)])
 def test_an_older_page_costs_the_same_queries_for_a_small_or_a_big_project(
     client_of, project, size, older, queries, django_assert_num_queries
 ):
