@@ -200,6 +200,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Kombu keeps its exchange table here; its default is a `control/` folder in the working directory.
         "control_folder": str(BROKER_FOLDER / "control"),
     }
+# Installations (or test runs) that share one Redis each take their own queue.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

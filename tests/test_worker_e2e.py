@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ from projects.models import Contact
 from tests.factories import ContactFactory, make_project
 
 ROOT = Path(__file__).resolve().parent.parent
-# A real worker takes tasks from the shared Redis queue: one such test at a time, whatever the
-# number of test processes, so no worker takes another test's tasks.
+# One test with a real worker at a time, whatever the number of test processes: each starts and
+# stops worker processes and waits on them.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("real-celery-worker")]
 
 
@@ -47,6 +48,8 @@ def worker_and_beat(org_defaults):
         "DEBUG": "1",
         "DATABASE_URL": f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}",
         "CELERY_BROKER_URL": broker_url(),
+        # Its own queue, so no other run on the same Redis takes this beat's tick.
+        "CELERY_QUEUE": f"worker-e2e-{uuid.uuid4().hex[:12]}",
         "EMAIL_BACKEND": "comms.devmail.EmailBackend",
     }
     schedule = ROOT / "var" / "test-beat-schedule"

@@ -98,10 +98,11 @@ def fake_provider(name, reply_delay):
     return FakeMailgun(api_key="kill-run-key", reply_delay=reply_delay)
 
 
-def worker_env(name, fake, *, database_url, broker_url):
+def worker_env(name, fake, *, database_url, broker_url, queue):
     env = {
         **os.environ,
         "DEBUG": "1",
+        "CELERY_QUEUE": queue,
         "LOG_LEVEL": "INFO",
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker_url,
@@ -144,16 +145,16 @@ def queue_rows(name, count):
     return [row.pk for row in rows]
 
 
-def tasks_waiting():
+def tasks_waiting(queue):
     with app.connection_for_read() as connection:
-        return connection.default_channel.queue_declare(queue=app.conf.task_default_queue).message_count
+        return connection.default_channel.queue_declare(queue=queue).message_count
 
 
 class Sweep:
     """The tick's part: wake a sender for each due row, at most once a lease."""
 
-    def __init__(self):
-        self.woken = {}
+    def __init__(self, queue):
+        self.woken, self.queue = {}, queue
 
     def __call__(self, ids):
         now, clock = timezone.now(), time.monotonic()
@@ -163,7 +164,7 @@ class Sweep:
         ).update(send_after=now)
         for pk in Message.objects.filter(pk__in=ids).ready_to_send(now).values_list("pk", flat=True):
             if clock - self.woken.get(pk, -LEASE_SECONDS) >= LEASE_SECONDS:
-                app.send_task(SEND_TASK, args=[[pk]])
+                app.send_task(SEND_TASK, args=[[pk]], queue=self.queue)
                 self.woken[pk] = clock
 
 
@@ -178,9 +179,13 @@ def kill_run(name, *, messages, kills, database_url, broker_url, log_path, timeo
         )  # fmt: skip
         planned_faults = list(fake.replies)
         ids = queue_rows(name, messages)
-        worker = Worker(worker_env(name, fake, database_url=database_url, broker_url=broker_url), log_path)
-        sweep, killed, seen = Sweep(), 0, 0
+        # A queue of this run's own: another run on the same Redis (a second checkout's tests, a
+        # benchmark) neither takes its tasks nor gives it theirs.
+        queue = f"kill-run-{uuid.uuid4().hex[:12]}"
+        sweep, killed, seen = Sweep(queue), 0, 0
         eager, app.conf.task_always_eager = app.conf.task_always_eager, False  # the worker sends, not us
+        env = worker_env(name, fake, database_url=database_url, broker_url=broker_url, queue=queue)
+        worker = Worker(env, log_path)
         worker.start()
         try:
             while time.monotonic() - started < timeout:
@@ -196,10 +201,12 @@ def kill_run(name, *, messages, kills, database_url, broker_url, log_path, timeo
                 settled = not Message.objects.filter(pk__in=ids, state__in=Message.PENDING_STATES).exists()
                 # Done once every row is settled and the worker has taken every wake-up we queued,
                 # so no task of this run is left on the broker for the next worker.
-                if settled and killed >= kills and not tasks_waiting():
+                if settled and killed >= kills and not tasks_waiting(queue):
                     break
         finally:
             worker.stop()
+            with app.connection_for_write() as connection:
+                connection.default_channel.queue_delete(queue)
             app.conf.task_always_eager = eager
         consumed = planned_faults[: len(planned_faults) - len(fake.replies)]
         deliveries = fake.deliveries()

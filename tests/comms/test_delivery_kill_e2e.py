@@ -10,8 +10,8 @@ from django.db import connection
 
 from tests.comms.kill_run import kill_run
 
-# A real worker takes tasks from the shared Redis queue: one such test at a time, whatever the
-# number of test processes, so no worker takes another test's tasks.
+# One test with a real worker at a time, whatever the number of test processes: each starts and
+# stops worker processes and waits on them.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("real-celery-worker")]
 
 KILLS = 10
