@@ -51,3 +51,30 @@ def empty_record():
         )
     for module in ("comms.migrations.0002_default_plan", "escalations.migrations.0002_default_path"):
         import_module(module).create_defaults(apps, schema_editor=None)
+
+
+def time_requests(client, url, runs):
+    """Request `url` `runs` times with Django's test client after one request to warm the caches
+    (templates, calendars): the seconds and queries of each, and the page's size in bytes."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    seconds, queries, size = [], [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            seconds.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+        queries.append(len(captured))
+        size = len(response.content)
+    return seconds, queries, size
+
+
+def percentile_95(seconds):
+    """The 95th percentile of `seconds`, in milliseconds."""
+    ordered = sorted(seconds)
+    return ordered[int(0.95 * (len(ordered) - 1))] * 1000

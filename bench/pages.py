@@ -20,9 +20,8 @@ import datetime as dt
 import logging
 import statistics
 import sys
-import time
 
-from benchdb import empty_record, use_bench_database
+from benchdb import empty_record, percentile_95, time_requests, use_bench_database
 
 PROJECTS = 1_000
 ENTRIES = 100_000
@@ -40,7 +39,6 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from comms.lifecycle import change_phase, log_decision  # noqa: E402
@@ -236,24 +234,6 @@ def add_plain_projects(admin):
         cursor.execute("ANALYZE projects_project")
 
 
-def percentile_95(seconds):
-    ordered = sorted(seconds)
-    return ordered[int(0.95 * (len(ordered) - 1))] * 1000
-
-
-def measure(client, url):
-    client.get(url)  # warm caches (templates, the team calendar)
-    seconds, queries = [], []
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            seconds.append(time.perf_counter() - started)
-        assert response.status_code == 200, response.status_code
-        queries.append(len(captured))
-    return seconds, queries
-
-
 def main():
     settings.ALLOWED_HOSTS = ["testserver"]
     if "--reuse" in sys.argv:
@@ -279,7 +259,7 @@ def main():
     ]:
         client = Client()
         client.force_login(user)
-        seconds, queries = measure(client, url)
+        seconds, queries, _ = time_requests(client, url, RUNS)
         p95 = percentile_95(seconds)
         print(f"{label:<50} {statistics.median(seconds) * 1000:>10.1f} {p95:>8.1f} {max(queries):>8}")
         if label.startswith("project page"):
@@ -291,7 +271,7 @@ def main():
         add_plain_projects(admin)
         client = Client()
         client.force_login(admin)
-        seconds, queries = measure(client, reverse("dashboard:portfolio"))
+        seconds, queries, _ = time_requests(client, reverse("dashboard:portfolio"), RUNS)
         transaction.set_rollback(True)
     with connection.cursor() as cursor:
         # The 2,000 rows rolled back are dead rows until vacuumed, and the row count taken of the

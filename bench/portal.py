@@ -19,9 +19,8 @@ import logging
 import pstats
 import statistics
 import sys
-import time
 
-from benchdb import empty_record, use_bench_database
+from benchdb import empty_record, percentile_95, time_requests, use_bench_database
 
 RUNS = 50
 SIZES = {"typical": (100, 50, 50), "busy": (1_000, 500, 500)}  # updates, decisions, promises
@@ -38,7 +37,6 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -158,20 +156,6 @@ def signed_in(contact):
     return client
 
 
-def measure(client, url):
-    client.get(url)  # warm caches (templates, the calendars)
-    seconds, queries, size = [], [], 0
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            seconds.append(time.perf_counter() - started)
-        assert response.status_code == 200, response.status_code
-        queries.append(len(captured))
-        size = len(response.content)
-    return seconds, queries, size
-
-
 def profile(client, url):
     profiler = cProfile.Profile()
     profiler.enable()
@@ -206,9 +190,8 @@ def main():
     )
     failed = False
     for label, url in pages:
-        seconds, queries, size = measure(client, url)
-        ordered = sorted(seconds)
-        p95 = ordered[int(0.95 * (len(ordered) - 1))] * 1000
+        seconds, queries, size = time_requests(client, url, RUNS)
+        p95 = percentile_95(seconds)
         met = p95 <= P95_TARGET_MS
         failed |= not met
         print(
