@@ -1,8 +1,14 @@
 """Fixtures for the engines' tests."""
 
 import pytest
+from django.utils import timezone
 
 from config.celery import app
+from tests.comms.fake_slack import FakeSlack
+from tests.comms.fake_trello import FakeTrello
+
+SLACK_TOKEN = "xoxb-test-token"
+SLACK_CHANNEL = "C0HARBOUR"
 
 
 def use_broker(url):
@@ -41,3 +47,36 @@ def woken():
     drain()
     use_broker(previous)
     app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def slack(settings):
+    """Slack's Web API, faked, with the organisation's bot token and one channel."""
+    with FakeSlack(token=SLACK_TOKEN) as fake:
+        settings.SLACK_BOT_TOKEN = SLACK_TOKEN
+        settings.SLACK_API_URL = fake.url
+        settings.CHANNEL_REQUEST_TIMEOUT = 1.0  # seconds: a late answer is a read timeout
+        fake.add_channel(SLACK_CHANNEL)
+        yield fake
+
+
+@pytest.fixture
+def trello_clock():
+    """When the fake board says its comments were made."""
+    return timezone.now
+
+
+@pytest.fixture
+def trello(settings, trello_clock):
+    """Trello's API, faked, as the organisation's board provider."""
+    with FakeTrello(clock=trello_clock) as fake:
+        settings.TRELLO_API_URL = fake.url
+        settings.TRELLO_API_KEY, settings.TRELLO_API_TOKEN = fake.key, fake.token
+        settings.BOARD_PROVIDER = "trello"
+        settings.CHANNEL_REQUEST_TIMEOUT = 5
+        yield fake
+
+
+@pytest.fixture
+def board(trello):
+    return trello.board(labels=("Client decision", "Bug"))

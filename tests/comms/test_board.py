@@ -17,7 +17,7 @@ from comms.obligations import Due
 from comms.task_updates import complete_commitment, report_progress
 from projects.models import Phase
 from projects.services import add_commitment
-from tests.comms.fake_trello import NOT_FOUND, FakeTrello, Reply
+from tests.comms.fake_trello import NOT_FOUND, Reply
 from tests.factories import ContactFactory, make_project
 
 pytestmark = pytest.mark.django_db
@@ -31,18 +31,8 @@ def london(*args):
 
 
 @pytest.fixture
-def trello(settings):
-    with FakeTrello(clock=lambda: NOW) as fake:
-        settings.TRELLO_API_URL = fake.url
-        settings.TRELLO_API_KEY, settings.TRELLO_API_TOKEN = fake.key, fake.token
-        settings.BOARD_PROVIDER = "trello"
-        settings.CHANNEL_REQUEST_TIMEOUT = 5
-        yield fake
-
-
-@pytest.fixture
-def board(trello):
-    return trello.board(labels=("Client decision", "Bug"))
+def trello_clock():
+    return lambda: NOW
 
 
 @pytest.fixture

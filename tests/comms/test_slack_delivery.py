@@ -40,16 +40,6 @@ CHANNEL = "C0HARBOUR"
 
 
 @pytest.fixture
-def slack(settings):
-    with FakeSlack(token=TOKEN) as fake:
-        settings.SLACK_BOT_TOKEN = TOKEN
-        settings.SLACK_API_URL = fake.url
-        settings.CHANNEL_REQUEST_TIMEOUT = 1.0  # seconds: a late answer is a read timeout
-        fake.add_channel(CHANNEL)
-        yield fake
-
-
-@pytest.fixture
 def project():
     project = make_project(slack_channel=CHANNEL)
     project.contacts.set(
