@@ -35,8 +35,8 @@ from comms.search_text import (
     substring_rank,
 )
 from escalations.models import Escalation
-from projects.fulltext import TEXT_SEARCH_CONFIG
-from projects.models import Client, Commitment, Decision, Project
+from projects.fulltext import SEARCH_CONFIGS, TEXT_SEARCH_CONFIG
+from projects.models import Client, Commitment, Contact, Decision, OrganisationSettings, Project
 
 RESULTS = 20
 RANKED_AT_MOST = 1_000  # a broad search's cost grows with it (bench/search.py)
@@ -119,6 +119,34 @@ class Hit:
     rank: float
 
 
+@dataclass(frozen=True)
+class Asked:
+    """The words asked, as one tsquery in each language in use: each row is stemmed in its own
+    (projects/fulltext.py), so "Migration" finds a German "Migrationen" and an English
+    "migrating" alike."""
+
+    text: str
+    configs: tuple[str, ...]
+
+    @property
+    def sql(self):
+        return " || ".join(["websearch_to_tsquery(%s::regconfig, %s)"] * len(self.configs))
+
+    @property
+    def params(self):
+        return [param for config in self.configs for param in (config, self.text)]
+
+
+def configs_in_use():
+    """The text search configurations of the languages anyone on the record reads, in one query."""
+    languages = Contact.objects.values_list("language").union(
+        Client.objects.values_list("language"), OrganisationSettings.objects.values_list("language")
+    )
+    return tuple(sorted({SEARCH_CONFIGS[code] for (code,) in languages if code in SEARCH_CONFIGS})) or (
+        TEXT_SEARCH_CONFIG,
+    )
+
+
 class Hits(list):
     """The hits shown, best first. `ranked_of` is None when every match was ranked; past the cap
     it is how many of the newest matches were, and the older ones were left out."""
@@ -146,7 +174,8 @@ def search_record(projects, text, *, kinds=KINDS, since=None, until=None, limit=
     project_ids = [pk for pk, _ in chosen]
     if connection.vendor == "postgresql":
         first_start = min(starts_on for _, starts_on in chosen)
-        return _ranked_by_postgres(sources, project_ids, first_start, text, since, until, limit)
+        asked = Asked(text, configs_in_use())
+        return _ranked_by_postgres(sources, project_ids, first_start, asked, since, until, limit)
     return _ranked_by_substrings(sources, project_ids, text, since, until, limit)
 
 
@@ -164,9 +193,10 @@ def _said(source, project_ids, since, until):
 
 
 @functools.cache
-def _matching_part(kind):
-    """One kind's newest matches, as SQL compiled once from its Source: building five querysets
-    per search cost more than PostgreSQL took to answer a narrow one."""
+def _matching_part(kind, tsquery):
+    """One kind's newest matches, as SQL compiled once from its Source (and the shape of the
+    query): building five querysets per search cost more than PostgreSQL took to answer a narrow
+    one."""
     source = SOURCES[kind]
     records = source.model.objects.filter(source.scope)
     compiler = records.query.get_compiler(connection=connection)
@@ -175,48 +205,48 @@ def _matching_part(kind):
     table = connection.ops.quote_name(source.model._meta.db_table)
     sql = (
         f"SELECT %s AS entry_kind, {table}.id, {said} AS said_at, {table}.search_vector AS vector "
-        f"FROM {table}, websearch_to_tsquery(%s, %s) query "
-        f"WHERE {table}.project_id = ANY(%s::bigint[]) AND {table}.search_vector @@ query AND {scope} "
+        f"FROM {table}, (SELECT {tsquery} AS query) asked "
+        f"WHERE {table}.project_id = ANY(%s::bigint[]) AND {table}.search_vector @@ asked.query AND {scope} "
         f"AND (%s::timestamptz IS NULL OR {said} >= %s) AND (%s::timestamptz IS NULL OR {said} < %s) "
         f"ORDER BY said_at DESC, id DESC LIMIT %s"
     )
     return sql, tuple(said_params), tuple(scope_params)
 
 
-def _matches(sources, project_ids, text, since, until, each):
+def _matches(sources, project_ids, asked, since, until, each):
     """The statement and parameters of every kind's newest `each` matches (all when None)."""
     # One array literal: a list would be sent as ARRAY[1, 2, …], a thousand constants for the
     # server to parse in each part.
     projects = "{" + ",".join(str(pk) for pk in project_ids) + "}"
     parts, params = [], []
     for source in sources:
-        sql, said_params, scope_params = _matching_part(source.kind)
+        sql, said_params, scope_params = _matching_part(source.kind, asked.sql)
         parts.append(sql)
-        params += [source.kind, *said_params, TEXT_SEARCH_CONFIG, text, projects, *scope_params]
+        params += [source.kind, *said_params, *asked.params, projects, *scope_params]
         params += [since, *said_params, since, until, *said_params, until, each]
     return "SELECT * FROM (" + " UNION ALL ".join(f"({part})" for part in parts) + ") matches", params
 
 
-def _expected_matches(sources, project_ids, text, since, until):
+def _expected_matches(sources, project_ids, asked, since, until):
     """How many entries the planner expects to match, from its statistics of each word."""
-    statement, params = _matches(sources, project_ids, text, since, until, None)
+    statement, params = _matches(sources, project_ids, asked, since, until, None)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", params)
         return cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
 
 
-def _best_matches(sources, project_ids, text, since, until, limit):
+def _best_matches(sources, project_ids, asked, since, until, limit):
     """The best `limit` of the newest RANKED_AT_MOST matches, each with how many matched (counted
     to one past the cap): only those newest are read for their rank."""
-    matches, params = _matches(sources, project_ids, text, since, until, RANKED_AT_MOST + 1)
+    matches, params = _matches(sources, project_ids, asked, since, until, RANKED_AT_MOST + 1)
     statement = (
         f"WITH newest AS MATERIALIZED ({matches} ORDER BY said_at DESC, id DESC LIMIT %s) "
-        "SELECT entry_kind, id, said_at, ts_rank(vector, websearch_to_tsquery(%s, %s)) AS rank, "
+        f"SELECT entry_kind, id, said_at, ts_rank(vector, {asked.sql}) AS rank, "
         "(SELECT count(*) FROM newest) AS matched "
         "FROM (SELECT * FROM newest ORDER BY said_at DESC, id DESC LIMIT %s) ranked "
         "ORDER BY rank DESC, said_at DESC, id DESC LIMIT %s"
     )
-    params += [RANKED_AT_MOST + 1, TEXT_SEARCH_CONFIG, text, RANKED_AT_MOST, limit]
+    params += [RANKED_AT_MOST + 1, *asked.params, RANKED_AT_MOST, limit]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         names = [column.name for column in cursor.description]
@@ -228,42 +258,44 @@ SNIPPET_OPTIONS = f'StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=20, Min
 
 
 @functools.cache
-def _shown_part(kind):
+def _shown_part(kind, tsquery):
     """One kind's hits as shown: project, client, the heading marked whole and a snippet of the
     rest (ts_headline), for the few ids ranked best."""
     source = SOURCES[kind]
     quote = connection.ops.quote_name
     table = quote(source.model._meta.db_table)
-    heading = f"ts_headline(%s::regconfig, {table}.{quote(source.title[0])}, query, %s)"
+    heading = f"ts_headline(%s::regconfig, {table}.{quote(source.title[0])}, asked.query, %s)"
     snippet = "''"
     if source.snippet_columns:
         text = ", ".join(f"{table}.{quote(column)}" for column in source.snippet_columns)
-        snippet = f"ts_headline(%s::regconfig, concat_ws(' ', {text}), query, %s)"
+        snippet = f"ts_headline(%s::regconfig, concat_ws(' ', {text}), asked.query, %s)"
     return (
         f"SELECT %s AS entry_kind, {table}.id, {table}.project_id, project.name AS project_name, "
         f"client.name AS client_name, {heading} AS heading, {snippet} AS snippet "
         f"FROM {table} JOIN {quote(Project._meta.db_table)} project ON project.id = {table}.project_id "
         f"JOIN {quote(Client._meta.db_table)} client ON client.id = project.client_id, "
-        f"websearch_to_tsquery(%s, %s) query "
+        f"(SELECT {tsquery} AS query) asked "
         f"WHERE {table}.id = ANY(%s)"
     )
 
 
-def _shown(best, text):
+def _shown(best, asked):
+    """The hits marked up; words are marked as the first language in use reads them."""
     parts, params = [], []
+    marked_as = asked.configs[0]
     for kind in sorted({hit["entry_kind"] for hit in best}):
-        parts.append(_shown_part(kind))
-        params += [kind, TEXT_SEARCH_CONFIG, HEADING_OPTIONS]
+        parts.append(_shown_part(kind, asked.sql))
+        params += [kind, marked_as, HEADING_OPTIONS]
         if SOURCES[kind].snippet_columns:
-            params += [TEXT_SEARCH_CONFIG, SNIPPET_OPTIONS]
-        params += [TEXT_SEARCH_CONFIG, text, [hit["id"] for hit in best if hit["entry_kind"] == kind]]
+            params += [marked_as, SNIPPET_OPTIONS]
+        params += [*asked.params, [hit["id"] for hit in best if hit["entry_kind"] == kind]]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(f"({part})" for part in parts), params)
         names = [column.name for column in cursor.description]
         return {(row[0], row[1]): dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
-def _newest_best_matches(sources, project_ids, first_start, text, since, until, limit):
+def _newest_best_matches(sources, project_ids, first_start, asked, since, until, limit):
     """`_best_matches` over [since, until), read from a window back from its end when the planner
     expects so many matches that a window holding WINDOW_MARGIN times as many as are ranked (were
     they spread evenly since the first project started) is narrower than the range. A window
@@ -271,24 +303,24 @@ def _newest_best_matches(sources, project_ids, first_start, text, since, until, 
     widened by the pace it showed, until it is the whole range."""
     start = since or dt.datetime.combine(first_start, dt.time(), tzinfo=dt.UTC)
     end = until or timezone.now()
-    expected = _expected_matches(sources, project_ids, text, since, until)
+    expected = _expected_matches(sources, project_ids, asked, since, until)
     reach = (end - start) * (RANKED_AT_MOST * WINDOW_MARGIN / max(expected, 1))
     while dt.timedelta(0) < reach < end - start:
-        best = _best_matches(sources, project_ids, text, end - reach, until, limit)
+        best = _best_matches(sources, project_ids, asked, end - reach, until, limit)
         matched = best[0]["matched"] if best else 0
         if matched > RANKED_AT_MOST:
             return best
         if not matched:
             break
         reach *= (RANKED_AT_MOST + 1) * WINDOW_MARGIN / matched
-    return _best_matches(sources, project_ids, text, since, until, limit)
+    return _best_matches(sources, project_ids, asked, since, until, limit)
 
 
-def _ranked_by_postgres(sources, project_ids, first_start, text, since, until, limit):
-    best = _newest_best_matches(sources, project_ids, first_start, text, since, until, limit)
+def _ranked_by_postgres(sources, project_ids, first_start, asked, since, until, limit):
+    best = _newest_best_matches(sources, project_ids, first_start, asked, since, until, limit)
     if not best:
         return Hits()
-    shown = _shown(best, text)
+    shown = _shown(best, asked)
     hits = [_hit({**shown[match["entry_kind"], match["id"]], **match}) for match in best]
     return Hits(hits, ranked_of=_ranked_of(best[0]["matched"]))
 

@@ -178,14 +178,15 @@ def test_someone_on_no_project_finds_nothing(project):
     assert found(UserFactory(), "hello") == []
 
 
-def test_one_search_costs_four_queries_whatever_it_finds(django_assert_num_queries, lead, project):
+def test_one_search_costs_five_queries_whatever_it_finds(django_assert_num_queries, lead, project):
     if connection.vendor != "postgresql":
         pytest.skip("the substring fallback asks once per kind")
     for i in range(15):
         client_mail(project, f"Migration step {i}", "database migration")
         log_decision(project, summary=f"Migration window {i}", made_in="call", made_at=NOW, by=lead)
-    # The project ids, the planner's estimate, the ranked matches, their snippets.
-    with django_assert_num_queries(4):
+    # The project ids, the languages in use, the planner's estimate, the ranked matches, their
+    # snippets.
+    with django_assert_num_queries(5):
         hits = search_record(Project.objects.visible_to(lead), "migration")
     assert len(hits) == 20
 

@@ -1,0 +1,81 @@
+"""Each entry of the record is stemmed in the language it is written in, and a search asks in
+every language in use: a German client's "Migrationen" is found by "Migration", which English
+stemming would miss, and English word forms match as before."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection  # noqa: F401 (read by the skipif condition)
+
+from comms.lifecycle import log_decision
+from comms.search import configs_in_use, search_record
+from projects.models import OrganisationSettings, Project
+from tests.factories import ContactFactory, UserFactory, make_client_mail, make_project
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        "connection.vendor != 'postgresql'", reason="full-text search needs PostgreSQL (CI runs it there)"
+    ),
+]
+
+NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def lead():
+    return UserFactory(username="lena")
+
+
+def found(lead, text, **filters):
+    hits = search_record(Project.objects.visible_to(lead), text, **filters)
+    return [re.sub("</?mark>", "", hit.title) for hit in hits]
+
+
+def mail_from(project, contact, subject, body=""):
+    return make_client_mail(project, subject, body, at=NOW, contact=contact)
+
+
+def test_a_german_contacts_mail_is_found_by_the_words_stem(lead):
+    project = make_project(owner=lead)
+    anna = ContactFactory(client=project.client, language="de")
+    mail_from(project, anna, "Stand der Migrationen", "Die Datenbanken sind umgezogen.")
+
+    assert found(lead, "Migration") == ["Stand der Migrationen"]
+    assert found(lead, "Datenbank") == ["Stand der Migrationen"]
+
+
+def test_a_record_of_a_client_that_reads_french_is_stemmed_in_french(lead):
+    project = make_project(owner=lead)
+    project.client.language = "fr"
+    project.client.save()
+    log_decision(project, summary="Les déploiements ont lieu le mardi", made_in="call", made_at=NOW, by=lead)
+
+    assert found(lead, "déploiement", kinds=["decision"]) == ["Les déploiements ont lieu le mardi"]
+
+
+def test_english_word_forms_still_match_beside_other_languages(lead):
+    project = make_project(owner=lead)
+    anna = ContactFactory(client=project.client, language="de")
+    mia = ContactFactory(client=project.client, language="en")
+    mail_from(project, anna, "Migrationen", "abgeschlossen")
+    mail_from(project, mia, "Data move", "We are migrating the records tonight.")
+
+    assert sorted(found(lead, "migration")) == ["Data move", "Migrationen"]
+
+
+def test_without_languages_set_a_search_asks_in_the_organisations_alone():
+    assert configs_in_use() == ("english",)
+
+    OrganisationSettings.objects.update(language="es")
+
+    assert configs_in_use() == ("spanish",)
+
+
+def test_an_organisation_that_reads_spanish_stems_mail_from_unknown_senders_in_spanish(lead):
+    OrganisationSettings.objects.update(language="es")
+    project = make_project(owner=lead)
+    make_client_mail(project, "Las migraciones", "", at=NOW)
+
+    assert found(lead, "migración") == ["Las migraciones"]
