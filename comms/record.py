@@ -331,10 +331,12 @@ def changes_since(project, since):
     )
 
 
-def changes_among(since, zone, *, commitments, phase_changes, decisions):
-    """`changes_since` of rows already read (any superset of what changed after `since`)."""
+def changes_among(since, zone, *, commitments, phase_changes, decisions, done_zone=None):
+    """`changes_since` of rows already read (any superset of what changed after `since`); a
+    promise's done date is compared with the date of `since` in `done_zone` (default `zone`)."""
     changes = [
-        f"Promise done on {c.done_on:%a %d %b}: {c.description}" for c in done_since(commitments, since, zone)
+        f"Promise done on {c.done_on:%a %d %b}: {c.description}"
+        for c in done_since(commitments, since, done_zone or zone)
     ]
     changes += [
         f"Moved from {change.get_from_phase_display()} to {change.get_to_phase_display()} "
@@ -362,8 +364,11 @@ class PageRecord:
     changed since each draft's edit.
     Each table is read once for all its uses: the newest rows OR the rows another section needs."""
 
-    def __init__(self, project, *, latest, kind="", waiting_shown=None):
+    def __init__(self, project, *, latest, kind="", waiting_shown=None, team_zone=None):
         self.zone = ZoneInfo(project.client.calendar.time_zone)
+        # A promise is marked done on the team's date, so an edit is dated there to compare: on the
+        # client's, an edit late in London's day is already tomorrow in Sydney.
+        self.team_zone = team_zone or self.zone
         at = Coalesce("sent_at", "created_at")
 
         def newest(queryset, moment):
@@ -372,16 +377,19 @@ class PageRecord:
         waiting = (
             project.messages.filter(WAITING_FOR_REPLY).order_by("respond_by").values("pk")[:waiting_shown]
         )
-        # The project's own rows only: the planner then reads them by the project's index
-        # instead of testing every row of the table against the two lists.
-        messages = list(
-            project.messages.filter(
-                either(
-                    Q(pk__in=waiting),
-                    newest(timeline_messages(project), "at") if shows(kind, Message) else None,
-                )
-            ).annotate(at=at)
-        )
+
+        def messages_where(condition):
+            # A client's HTML mail can be long, and the page shows its text.
+            return project.messages.filter(condition).defer("body_html").annotate(at=at).order_by()
+
+        # Each list's rows read apart, joined by UNION ALL: PostgreSQL then reads them by their key,
+        # where one OR of the two lists made it test every message of the project against both.
+        # A waiting mail among the newest comes twice; newest first, as the sorts below expect.
+        parts = [messages_where(Q(pk__in=waiting))]
+        if shows(kind, Message):
+            parts.append(messages_where(newest(timeline_messages(project), "at")))
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        messages = sorted({m.pk: m for m in rows}.values(), key=lambda m: m.created_at, reverse=True)
         prefetch_related_objects(messages, "attachments")
         # Timeline rows may wait for a reply too, but the soonest `waiting_shown` are all read.
         self.waiting = sorted(
@@ -428,7 +436,7 @@ class PageRecord:
         )
 
     def promises_done_since(self, since):
-        return done_since(self.commitments, since, self.zone)
+        return done_since(self.commitments, since, self.team_zone)
 
     def changes_since(self, since):
         return changes_among(
@@ -437,6 +445,7 @@ class PageRecord:
             commitments=self.commitments,
             phase_changes=self.phase_changes,
             decisions=self.decisions,
+            done_zone=self.team_zone,
         )
 
 

@@ -13,8 +13,8 @@ from django.db.models.functions import JSONObject
 
 from comms.models import CadencePolicy, ChannelRule, MessageType
 from dashboard.portfolio import with_health_facts
-from escalations.models import Category, CategoryRoute
 from projects.models import BusinessCalendar, Contact, Phase, Project
+from projects.when import when
 
 CADENCE_FIELDS = ("interval_days", "business_days_only", "update_kind")
 
@@ -26,10 +26,14 @@ def with_team_zone(projects):
     return projects.annotate(team_zone=Subquery(default.values("time_zone")[:1]))
 
 
+def team_zone(project):
+    """The zone of the project's team: its own team calendar's, else the default's."""
+    return ZoneInfo(project.team_calendar.time_zone if project.team_calendar_id else project.team_zone)
+
+
 def team_date(project, now):
-    """The date it is for the project's team: on its own team calendar, else the default's."""
-    zone = project.team_calendar.time_zone if project.team_calendar_id else project.team_zone
-    return now.astimezone(ZoneInfo(zone)).date()
+    """The date it is for the project's team."""
+    return now.astimezone(team_zone(project)).date()
 
 
 @functools.lru_cache(maxsize=4)
@@ -37,7 +41,7 @@ def page_facts(today):
     """Projects with their health facts on the team date `today`, their channels and cadence:
     built once per date and filtered per page, as building their two dozen subqueries costs more
     Python than running them."""
-    projects = with_client_told(with_cadence(with_channels(Project.objects.all())))
+    projects = with_cadence(with_channels(Project.objects.all()))
     return with_health_facts(projects, now=None, today=today)
 
 
@@ -51,24 +55,6 @@ def with_channels(projects):
             for message_type in MessageType.values
         }
     )
-
-
-def with_client_told(projects):
-    """Each project with `told_<category>`: whether an escalation of that category tells the client
-    by default (the organisation's routes, the same for every project), read with the row."""
-    routes = CategoryRoute.objects.all()
-    return projects.annotate(
-        **{
-            f"told_{category}": Subquery(routes.filter(category=category).values("tells_client")[:1])
-            for category in Category.values
-        }
-    )
-
-
-def client_told(project):
-    """{category: whether its client is told} of a project read `with_client_told`; a category
-    without a route keeps it internal, as `CategoryRoute.client_told_by_default` says."""
-    return {category: bool(getattr(project, f"told_{category}")) for category in Category.values}
 
 
 def channel_rules(project):
@@ -108,19 +94,58 @@ def cadence_by_phase(project):
 
 
 class People:
-    """Everyone the page names or offers: the client's contacts, the active team members, and the
-    project's own contacts and team (read into the project, where its forms look for them)."""
+    """Everyone the page names or offers: the client's contacts, the project's own contacts (read
+    into the project, where its forms look for them) and the active team members, read only when
+    a form that offers them is shown."""
 
     def __init__(self, project):
         # A contact's label names its client, which the contacts' own query brings along.
         contacts = Prefetch("contacts", queryset=Contact.objects.select_related("client"))
-        prefetch_related_objects([project], contacts, "team")
+        prefetch_related_objects([project], contacts)
         self.client_contacts = list(project.client.contacts.all())
-        self.team = list(get_user_model().objects.filter(is_active=True).order_by("first_name", "username"))
+
+    @functools.cached_property
+    def team(self):
+        return list(get_user_model().objects.filter(is_active=True).order_by("first_name", "username"))
 
     @property
     def client_addresses(self):
         return {contact.email.lower() for contact in self.client_contacts}
+
+
+class Folds:
+    """The page's folded forms. One is built only when the page shows it: it came back refused
+    (`refused`, by the name the view gives it) or its fold was asked for by its key (`?open=`, the
+    key the template's `lazy_key` writes). A shut fold shows a link, so its form would be built
+    for nothing: a page with twenty contacts and twenty promises has sixty of them."""
+
+    def __init__(self, refused, opened):
+        self.refused, self.opened = refused, opened
+
+    def form(self, name, key, build, *args, **kwargs):
+        """The refused form called `name`, else `build(*args, **kwargs)` if the fold `key` is
+        open, else None (the template shows the fold shut)."""
+        if name in self.refused:
+            return self.refused[name]
+        return build(*args, **kwargs) if key == self.opened else None
+
+
+def timeline(entries, *, zone, known_addresses):
+    """The record's entries as the page lists them, newest first, with what the template would
+    work out per entry done here once: the time as `datetime` (ISO) and `when` (as people read
+    it, in `zone`), the state in lower case, and `unknown_person`, whether the new person who wrote
+    is still not among `known_addresses`."""
+    return [
+        {
+            **entry,
+            "datetime": entry["at"].astimezone(zone).isoformat(),
+            "when": when(entry["at"], zone),
+            "state_words": entry["state_label"].lower(),
+            "unknown_person": bool(entry.get("new_person"))
+            and entry["new_person"].lower() not in known_addresses,
+        }
+        for entry in reversed(entries)
+    ]
 
 
 def serve_choices(form, rows, *names):

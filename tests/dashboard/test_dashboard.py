@@ -551,9 +551,14 @@ def test_a_project_whose_updates_stopped_is_red_on_the_portfolio_with_the_reason
     assert not any("no update" in reason for reason in row.health.reasons)
 
 
+# 22:30 UTC is already tomorrow in Sydney, the client's zone, and still today in London, the
+# team's: a promise done that evening is done on the team's date of the edit.
+@pytest.mark.parametrize("time_of_day", [dt.time(10, 0), dt.time(22, 30)])
 def test_an_edited_draft_says_what_changed_in_the_record_since_and_flags_the_stale_promise(
-    client, lead, project
+    client, lead, project, time_machine, time_of_day
 ):
+    at = dt.datetime.combine(timezone.now().date() + dt.timedelta(days=1), time_of_day, tzinfo=dt.UTC)
+    time_machine.move_to(at, tick=False)
     promise = Commitment.objects.create(project=project, description="CSV export", due_on=dt.date(2026, 3, 4))
     log_decision(project, summary="Two stages", made_in="call", made_at=timezone.now(), by=lead)
     draft = Update.objects.get()
@@ -570,9 +575,8 @@ def test_an_edited_draft_says_what_changed_in_the_record_since_and_flags_the_sta
     assert changes == []
     assert not any("Done since your edit" in finding for finding in findings)
 
-    Commitment.objects.filter(pk=promise.pk).update(
-        status="done", done_on=timezone.now().date(), progress=100
-    )
+    done_on = at.astimezone(ZoneInfo("Europe/London")).date()
+    Commitment.objects.filter(pk=promise.pk).update(status="done", done_on=done_on, progress=100)
     response = page(client, project)
     (_, _, findings, changes, _), *_ = response.context["drafts"]
     assert any("CSV export" in change for change in changes)

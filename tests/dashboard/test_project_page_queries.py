@@ -3,6 +3,7 @@ and the number of contacts, people, tiers, drafts, waiting mails, escalations an
 what it shows, never how often it asks the database."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -20,10 +21,10 @@ pytestmark = pytest.mark.django_db
 
 # Session and user, the project with the team's zone, its health with its channels and cadence,
 # the record (messages, attachments, updates, the drafts' visuals, decisions, promises, phase
-# changes), the people (the project's contacts and team, the client's contacts, the active team
-# members), the escalation path and its members, open escalations, the category routes and what
-# comes due.
-PAGE_QUERIES = 20
+# changes), the people (the project's contacts, the client's contacts), the escalation path and its
+# members, open escalations, the client's satisfaction asks and what comes due. The team is read
+# only when a form that names it is shown (the people and the escalation path folds).
+PAGE_QUERIES = 18
 
 
 @pytest.fixture(autouse=True)
@@ -156,3 +157,20 @@ def test_a_refused_form_comes_back_for_the_same_queries_as_the_page_small_or_bus
     make_busy(project, lead)
     with django_assert_num_queries(PAGE_QUERIES):
         assert client.post(url, {"description": "", "due_on": ""}).status_code == 400
+
+
+def test_the_people_fold_reads_the_team_only_when_it_is_opened(
+    client, lead, project, django_assert_num_queries
+):
+    project.team.add(UserFactory(username="tomas"))
+    UserFactory(username="ingeborg")
+    url = reverse("dashboard:project", args=[project.pk])
+    with django_assert_num_queries(PAGE_QUERIES):
+        shut = client.get(url).content.decode()
+    # The project's team for the boxes ticked, and everyone who could be on it.
+    with django_assert_num_queries(PAGE_QUERIES + 2):
+        opened = client.get(url, {"open": "people"}).content.decode()
+
+    assert "ingeborg" not in shut and 'name="team"' not in shut
+    assert re.search(r'<input type="checkbox" name="team" value="\d+"[^>]*checked>\s*tomas', opened)
+    assert re.search(r'<input type="checkbox" name="team" value="\d+"[^>]*>\s*ingeborg', opened)
