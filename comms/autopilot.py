@@ -16,20 +16,22 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 
 from comms import drafts, obligations, satisfaction
 from comms.boards.build_update import board_facts
 from comms.cadence import release_time
 from comms.calendars import Clocks
 from comms.channel_plan import update_route
-from comms.models import CadencePolicy, Channel, Deadline, Message, Update
+from comms.models import CadencePolicy, Channel, Deadline, Message, Update, UpdateText
 from comms.outbox import owner_alert, queue_messages, reply_to_address
 from comms.record import OrgPlan, decision_fact, entry_kind_label, project_record, projects_for_drafting
 from projects.bulk import update_each
-from projects.models import Contact, Decision
+from projects.languages import house_english, language_name, language_of, languages_read, main_language
+from projects.models import Contact, Decision, OrganisationSettings
 from projects.portal_access import portal_url
 
 NEXT_TICK = dt.timedelta(minutes=1)
@@ -39,11 +41,17 @@ class NoRecipients(Exception):
     """The project has no contact who can receive mail, so an update cannot go out."""
 
 
+class TextNotReviewed(NoRecipients):
+    """A language a recipient reads has no text, or one still needing review since another language
+    was edited, so the update cannot go out; a refusal the faces show as they show NoRecipients."""
+
+
 @dataclass
 class DraftPlan:
     """An update not yet saved, with the deadlines and team notices that go with it."""
 
     update: Update
+    texts: list[UpdateText] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     notices: list[Message] = field(default_factory=list)
 
@@ -84,7 +92,7 @@ def plan_draft(
         send_by=send_by.at,
         created_at=now,
     )
-    plan = DraftPlan(update)
+    plan = DraftPlan(update, texts=translated_texts(update, draft))
     plan.deadlines.append(
         Deadline(
             kind=Deadline.Kind.SEND_BY, project=project, due_at=send_by.at, explanation=send_by.explanation
@@ -146,8 +154,11 @@ def save_drafts(plans):
         }
     )
     updates = Update.objects.bulk_create([plan.update for plan in plans])
-    deadlines, notices = [], []
+    deadlines, notices, texts = [], [], []
     for plan in plans:
+        for text in plan.texts:
+            text.update = plan.update
+            texts.append(text)
         for deadline in plan.deadlines:
             deadline.update = plan.update
             deadlines.append(deadline)
@@ -156,8 +167,25 @@ def save_drafts(plans):
             notice.dedupe_key = notice.dedupe_key.format(update=plan.update.pk)
             notices.append(notice)
     Deadline.objects.bulk_create(deadlines)
+    # No query when every reader reads the project's main language.
+    UpdateText.objects.bulk_create(texts)
     queue_messages(notices)
     return updates
+
+
+def translated_texts(update, draft):
+    """The draft's translations as rows of `update`, unsaved."""
+    return [
+        UpdateText(
+            update=update,
+            language=language,
+            subject=translated.subject,
+            technical_body=translated.technical,
+            executive_body=translated.executive,
+            status_line=translated.status_line,
+        )
+        for language, translated in draft.translations.items()
+    ]
 
 
 def supersede_open_drafts(project_kinds):
@@ -203,11 +231,12 @@ BOARD_KINDS = {"build_status"}
 
 
 def compose_draft(kind, project, record, **extra):
-    """`drafts.compose`, with what the project's board shows for the kinds drafted from it. The
-    board is read here, once per draft; a board that cannot be read leaves the record alone."""
+    """`drafts.compose_for_readers`: in the project's main language, translated into each other
+    language a recipient reads; with what the project's board shows for the kinds drafted from it.
+    The board is read here, once per draft; a board that cannot be read leaves the record alone."""
     if kind in BOARD_KINDS:
         record = dataclasses.replace(record, board=board_facts(project))
-    return drafts.compose(kind, record, **extra)
+    return drafts.compose_for_readers(kind, record, **extra)
 
 
 def stored_arguments(extra):
@@ -323,8 +352,10 @@ def ensure_morning_digest(owner, *, now, clocks=None):
 # --- Sending ------------------------------------------------------------------------------------
 
 
-def client_messages(update, project, *, now, clock):
-    """One outbox row per recipient: executives get the status at a glance, technical contacts
+def client_messages(update, project, *, now, clock, texts=None, organisation=None):
+    """One outbox row per recipient, in the language they read: `texts` holds the draft in each
+    language besides the main one of its own fields (`organisation`: the settings read when a
+    contact's language falls back to them). Executives get the status at a glance, technical contacts
     the detail; routine mail waits for the client's business hours, urgent mail does not. An
     update whose type the project's plan sends by chat is one post in its Slack channel instead,
     held for the client's hours like mail: a shared channel notifies the client's phones too."""
@@ -338,11 +369,16 @@ def client_messages(update, project, *, now, clock):
         )
     messages = []
     visuals = list(update.visuals.all())
+    texts = texts or {}
+    organisation = organisation or SimpleLazyObject(OrganisationSettings.current)
     for contact in people:
+        language = language_of(contact, organisation, project.client)
+        text = texts.get(language, update)
         executive = contact.kind == Contact.Kind.EXECUTIVE
-        body = update.executive_body if executive else update.technical_body
+        body = text.executive_body if executive else text.technical_body
         context = {
             "update": update,
+            "status_line": text.status_line,
             "project": project,
             "contact": contact,
             "body": body,
@@ -354,6 +390,9 @@ def client_messages(update, project, *, now, clock):
             # A contact whose portal access was revoked still hears from us, but is shown no way in.
             "portal_url": portal_url(contact) if contact.portal_access else "",
         }
+        with translation.override(house_english(language)):
+            body_text = render_to_string("emails/update.txt", context).strip() + "\n"
+            body_html = render_to_string("emails/update.html", context)
         messages.append(
             Message(
                 project=project,
@@ -363,9 +402,9 @@ def client_messages(update, project, *, now, clock):
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to_email=contact.email,
                 reply_to=reply_to_address(project),
-                subject=update.subject,
-                body_text=render_to_string("emails/update.txt", context).strip() + "\n",
-                body_html=render_to_string("emails/update.html", context),
+                subject=text.subject,
+                body_text=body_text,
+                body_html=body_html,
                 urgent=update.urgent,
                 dedupe_key=f"update:{update.pk}:contact:{contact.pk}",
                 created_at=now,
@@ -405,9 +444,13 @@ def send_updates(updates, *, by, now, clocks, org=None):
 
 def ready_to_send(update, *, by, now, clocks, org):
     """One draft made ready in memory (composed again if nobody edited it, marked sent) and its
-    outbox rows; nothing is written, so a caller sending many can set aside one that fails."""
-    client = clocks.client(update.project)
-    fresh = composed_again(update, update.project, org, today=client.local_date(now))
+    outbox rows; nothing is written, so a caller sending many can set aside one that fails. A
+    draft a person edited goes out in the texts they saved, and not while a language its
+    recipients read has none or one needing review."""
+    project = update.project
+    client = clocks.client(project)
+    organisation = SimpleLazyObject(lambda: org.organisation)
+    fresh = composed_again(update, project, org, today=client.local_date(now))
     if fresh is not None:
         update.subject, update.technical_body, update.executive_body = (
             fresh.subject,
@@ -415,9 +458,37 @@ def ready_to_send(update, *, by, now, clocks, org):
             fresh.executive,
         )
         update.status_line, update.rag = fresh.status_line, fresh.rag
-    messages = client_messages(update, update.project, now=now, clock=client)
+        # Kept on the draft until `record_sent` writes them with the batch.
+        update.composed_texts = translated_texts(update, fresh)
+        texts = {text.language: text for text in update.composed_texts}
+    elif update_route(update, project).channel == Channel.CHAT:
+        texts = {}  # one post in the project's channel, in the draft's own text
+    else:
+        texts = saved_texts(update, project, organisation)
+    messages = client_messages(update, project, now=now, clock=client, texts=texts, organisation=organisation)
     update.state, update.sent_at, update.sent_by = Update.State.SENT, now, by
     return messages
+
+
+def saved_texts(update, project, organisation):
+    """The texts a person saved, by language, for the languages its recipients read besides the
+    main one (read only when there are some); refused when one is missing or needs review."""
+    others = languages_read(project.mail_recipients(), project.client, organisation)[1:]
+    if not others:
+        return {}
+    texts = {text.language: text for text in update.texts.all()}
+    for language in others:
+        if language not in texts:
+            raise TextNotReviewed(
+                f"A contact reads {language_name(language)} and this draft has no {language_name(language)} "
+                "text: write it, then send."
+            )
+        if texts[language].needs_review:
+            raise TextNotReviewed(
+                f"The {language_name(language)} text needs review since another language was edited: "
+                "check it and save it, then send."
+            )
+    return texts
 
 
 def record_sent(updates, messages, *, now):
@@ -425,6 +496,13 @@ def record_sent(updates, messages, *, now):
     update_each(
         updates,
         ["state", "sent_at", "sent_by", "subject", "technical_body", "executive_body", "status_line", "rag"],
+    )
+    # The translations composed again at sending; no query when there are none.
+    UpdateText.objects.bulk_create(
+        [text for update in updates for text in getattr(update, "composed_texts", ())],
+        update_conflicts=True,
+        unique_fields=["update", "language"],
+        update_fields=["subject", "technical_body", "executive_body", "status_line"],
     )
     Deadline.objects.filter(update__in=updates, is_active=True).update(is_active=False)
     Decision.objects.filter(confirmations__in=updates, confirmed_at__isnull=True).update(confirmed_at=now)
@@ -457,24 +535,57 @@ class StaleDraft(Exception):
 
 
 @transaction.atomic
-def edit_draft(update, *, revision, subject, status_line, rag, executive_body, technical_body):
-    """Save the owner's edits if nobody saved in between (compare-and-set on the revision). Saving
-    the draft as it stands is not an edit: it stays composed from the record."""
+def edit_draft(update, *, revision, subject, status_line, rag, executive_body, technical_body, language=""):
+    """Save the owner's edits to the draft in `language` (blank: the project's main language, the
+    draft's own fields) if nobody saved in between (compare-and-set on the revision). An edit to
+    one language marks every other translation as needing review; saving a translation as it
+    stands is its review. Saving the main text as it stands is not an edit: it stays composed
+    from the record."""
     fields = {
         "subject": subject,
         "status_line": status_line,
-        "rag": rag,
         # Browsers send a textarea's line breaks as CRLF.
         "executive_body": executive_body.replace("\r\n", "\n"),
         "technical_body": technical_body.replace("\r\n", "\n"),
     }
     current = Update.objects.filter(pk=update.pk, revision=revision, state__in=Update.OPEN_STATES)
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValueError(
+            f"We do not write in {language!r}; the languages are: {', '.join(dict(settings.LANGUAGES))}."
+        )
+    others = UpdateText.objects.filter(update=update.pk)
+    now = timezone.now()
+    if language and language != main_language(update.project.client, OrganisationSettings.current()):
+        return edit_translation(update, current, others, language, fields, rag=rag, now=now)
+    fields["rag"] = rag
     stored = current.values(*fields).first()
     if stored and all(stored[name].strip() == value.strip() for name, value in fields.items()):
         return update
-    if not current.update(**fields, revision=revision + 1, edited_at=timezone.now()):
-        raise StaleDraft(
-            "Someone else changed or sent this draft while you were editing it. Reload to see it."
-        )
+    if not current.update(**fields, revision=revision + 1, edited_at=now):
+        raise stale()
+    others.update(needs_review=True)
     update.refresh_from_db()
     return update
+
+
+def edit_translation(update, current, texts, language, fields, *, rag, now):
+    """`edit_draft` for a language besides the main one: its row written (made if a new contact
+    reads it), the other translations marked as needing review when the text changed."""
+    # Locked until the end of the transaction, so no edit of another language slips in between.
+    if not current.select_for_update().values_list("pk", flat=True).first():
+        raise stale()
+    stored = texts.filter(language=language).values(*fields).first()
+    unchanged = stored and all(stored[name].strip() == value.strip() for name, value in fields.items())
+    if not unchanged:
+        current.update(rag=rag, revision=F("revision") + 1, edited_at=now)
+        texts.exclude(language=language).update(needs_review=True)
+    UpdateText.objects.update_or_create(
+        update=update, language=language, defaults={**fields, "needs_review": False, "edited_at": now}
+    )
+    update.refresh_from_db()
+    return update
+
+
+def stale():
+    """The refusal of an edit whose draft someone else saved or sent since it was loaded."""
+    return StaleDraft("Someone else changed or sent this draft while you were editing it. Reload to see it.")

@@ -1,5 +1,6 @@
 """Draft composition: turns the plain facts of a project's record into the update owed to the client,
-one function per kind, each with a detailed body for technical contacts and a short one for executives."""
+one function per kind, each with a detailed body for technical contacts and a short one for executives,
+written in the language the client reads (Django's catalogues in locale/, dates named by projects.dates)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,45 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from projects.when import MONTHS, WEEKDAYS, when
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+
+from projects.dates import spelled
+from projects.when import zone_label
 
 PHASE_LABELS = {
-    "discovery": "Discovery",
-    "build": "Build",
-    "qa": "QA/UAT",
-    "delivery": "Delivery",
-    "support": "Post-launch support",
-    "closed": "Closed",
+    "discovery": pgettext_lazy("project phase", "Discovery"),
+    "build": pgettext_lazy("project phase", "Build"),
+    "qa": pgettext_lazy("project phase", "QA/UAT"),
+    "delivery": pgettext_lazy("project phase", "Delivery"),
+    "support": pgettext_lazy("project phase", "Post-launch support"),
+    "closed": pgettext_lazy("project phase", "Closed"),
 }
-STATES = {"green": "is on track", "amber": "needs attention", "red": "is behind schedule"}
-VENUES = {"call": "on a call", "meeting": "in a meeting", "email": "by email", "chat": "in chat"}
-READS = {"technical": " — gets the detailed updates", "executive": " — gets the short summary"}
+# Whole sentences, not "<stage> <state>": the word order is the language's.
+STATES = {
+    "green": gettext_lazy("%(stage)s is on track"),
+    "amber": gettext_lazy("%(stage)s needs attention"),
+    "red": gettext_lazy("%(stage)s is behind schedule"),
+}
+RAG_WORDS = {"green": gettext_lazy("GREEN"), "amber": gettext_lazy("AMBER"), "red": gettext_lazy("RED")}
+VENUES = {
+    "call": gettext_lazy("on a call"),
+    "meeting": gettext_lazy("in a meeting"),
+    "email": gettext_lazy("by email"),
+    "chat": gettext_lazy("in chat"),
+}
+# What a recap's subject calls the occasion: "recap of our call".
+OCCASIONS = {
+    "call": pgettext_lazy("a meeting recap's occasion", "call"),
+    "meeting": pgettext_lazy("a meeting recap's occasion", "meeting"),
+    "email": pgettext_lazy("a meeting recap's occasion", "email"),
+    "chat": pgettext_lazy("a meeting recap's occasion", "chat"),
+}
+READS = {
+    "technical": gettext_lazy(" — gets the detailed updates"),
+    "executive": gettext_lazy(" — gets the short summary"),
+}
 
 LIST_LIMIT = 5  # items per list before "and N more"; fewer when a body must fit a word budget
 BUILD_WORDS = 200
@@ -101,6 +128,8 @@ class ProjectRecord:
     support_terms: str = ""
     portal_url: str = ""
     board: BoardFacts | None = None  # read for the build update when the project has a board
+    # The languages its readers read, the project's main one first; empty: the active language only.
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +140,9 @@ class Draft:
     executive: str
     status_line: str
     rag: str  # "green" | "amber" | "red"
+    language: str = ""
+    # The same draft in each other language its readers read, by language code.
+    translations: dict[str, Draft] = dataclasses.field(default_factory=dict, compare=False)
 
 
 # --- The kinds -----------------------------------------------------------------------------------
@@ -118,44 +150,70 @@ class Draft:
 
 def kickoff_summary(record: ProjectRecord) -> Draft:
     facts, owner = _Facts(record), record.owner
-    ours = [f"Your one contact for anything on this project: {_person(owner)}", _person(record.lead)]
+    ours = [_("Your one contact for anything on this project: %(person)s") % {"person": _person(owner)}]
+    ours.append(_person(record.lead))
     if record.team:
-        ours.append("Team: " + ", ".join(person.name for person in record.team))
-    yours = [_person(contact) + READS.get(contact.kind, "") for contact in record.contacts]
+        ours.append(_("Team: %(names)s") % {"names": ", ".join(person.name for person in record.team)})
+    yours = [_person(contact) + str(READS.get(contact.kind, "")) for contact in record.contacts]
     escalation = _section(
-        "If a problem needs more authority, it goes up in this order:", record.escalation_path
+        _("If a problem needs more authority, it goes up in this order:"), record.escalation_path
     )
     return facts.draft(
         "kickoff_summary",
-        f"{record.project}: kickoff summary",
+        _("%(project)s: kickoff summary") % {"project": record.project},
         lambda limit: (
-            "Thank you for the kickoff call. Here is what we agreed, written down in one place.",
-            f"What we will deliver\n{record.scope}",
-            _section("Who to talk to on our side", ours),
-            _section("On your side", yours),
-            escalation or f"If a problem needs more authority, tell {owner.name}, who takes it further.",
-            f"How you will hear from us\nFrom now on you will get {record.cadence}. "
-            "Whenever the project moves to a new phase, we tell you in one line.",
+            _("Thank you for the kickoff call. Here is what we agreed, written down in one place."),
+            _("What we will deliver\n%(scope)s") % {"scope": record.scope},
+            _section(_("Who to talk to on our side"), ours),
+            _section(_("On your side"), yours),
+            escalation
+            or _("If a problem needs more authority, tell %(owner)s, who takes it further.")
+            % {"owner": owner.name},
+            _(
+                "How you will hear from us\nFrom now on you will get %(cadence)s. "
+                "Whenever the project moves to a new phase, we tell you in one line."
+            )
+            % {"cadence": record.cadence},
             facts.promises(limit),
         ),
-        f"We have started {record.project}. Scope: {_sentence(_clip(record.scope, 80))} "
-        f"Your one contact is {owner.name} ({owner.email}). You will get {record.cadence}.",
+        _(
+            "We have started %(project)s. Scope: %(scope)s "
+            "Your one contact is %(owner)s (%(email)s). You will get %(cadence)s."
+        )
+        % {
+            "project": record.project,
+            "scope": _sentence(_clip(record.scope, 80)),
+            "owner": owner.name,
+            "email": owner.email,
+            "cadence": record.cadence,
+        },
     )
 
 
 def discovery_summary(record: ProjectRecord) -> Draft:
     facts = _Facts(record)
-    decided = [_decision(d) for d in facts.decided_since] or ["Nothing new decided."]
+    decided = [_decision(d) for d in facts.decided_since] or [_("Nothing new decided.")]
+    made, asked = len(facts.decided_since), len(facts.asks)
     return facts.draft(
         "discovery_summary",
-        f"{record.project}: discovery summary, {_day(record.today)}",
+        _("%(project)s: discovery summary, %(day)s") % {"project": record.project, "day": _day(record.today)},
         lambda limit: (
-            facts.listed(f"Decided{facts.since}", decided, limit),
-            facts.listed("Open questions for you", facts.asks, limit),
+            facts.listed(_("Decided%(since)s") % {"since": facts.since}, decided, limit),
+            facts.listed(_("Open questions for you"), facts.asks, limit),
             facts.promises(limit),
         ),
-        f"{_count(len(facts.decided_since), 'decision')} made{facts.since}; "
-        f"{_count(len(facts.asks), 'open question')} for you.",
+        _("%(decisions)s made%(since)s; %(questions)s for you.")
+        % {
+            "decisions": _count(
+                made, _("no decisions"), ngettext("%(count)s decision", "%(count)s decisions", made)
+            ),
+            "since": facts.since,
+            "questions": _count(
+                asked,
+                _("no open questions"),
+                ngettext("%(count)s open question", "%(count)s open questions", asked),
+            ),
+        },
     )
 
 
@@ -176,33 +234,51 @@ def build_status(record: ProjectRecord) -> Draft:
             + [facts.promise(c) for c in facts.open if c not in facts.late and not on_board(c)]
         )
         asks = asks + _names(board.decisions)
+    nothing_new = _("Nothing new%(since)s.") % {"since": facts.since}
     return facts.draft(
         "build_status",
-        f"{record.project}: build status, {_day(record.today)}",
+        _("%(project)s: build status, %(day)s") % {"project": record.project, "day": _day(record.today)},
         lambda limit: (
             facts.status_line,
-            facts.listed("What shipped", shipped or [f"Nothing new{facts.since}."], limit),
-            facts.listed("What is next", upcoming or ["Nothing open right now."], facts.keeping_late(limit)),
-            facts.listed("What needs your decision", asks or ["Nothing right now."], limit),
+            facts.listed(BUILD_SECTIONS[0], shipped or [nothing_new], limit),
+            facts.listed(
+                BUILD_SECTIONS[1], upcoming or [_("Nothing open right now.")], facts.keeping_late(limit)
+            ),
+            facts.listed(BUILD_SECTIONS[2], asks or [_("Nothing right now.")], limit),
         ),
-        f"Shipped{facts.since}: {_count(len(shipped), 'item')}. {facts.next_up()}",
+        _("Shipped%(since)s: %(items)s. %(next)s")
+        % {"since": facts.since, "items": _items(len(shipped)), "next": facts.next_up()},
         words=BUILD_WORDS,
     )
 
 
+# The build update's three sections; the lint looks for each, in the language of the body.
+BUILD_SECTIONS = (
+    gettext_lazy("What shipped"),
+    gettext_lazy("What is next"),
+    gettext_lazy("What needs your decision"),
+)
+
+
 def qa_note(record: ProjectRecord) -> Draft:
     facts = _Facts(record)
-    tested = [facts.promise(c) for c in facts.done_since] or [f"Nothing new{facts.since}."]
+    tested = [facts.promise(c) for c in facts.done_since] or [
+        _("Nothing new%(since)s.") % {"since": facts.since}
+    ]
     return facts.draft(
         "qa_note",
-        f"{record.project}: QA note, {_day(record.today)}",
+        _("%(project)s: QA note, %(day)s") % {"project": record.project, "day": _day(record.today)},
         lambda limit: (
-            facts.listed(f"Tested{facts.since}", tested, limit),
-            facts.listed("Waiting for your sign-off", facts.asks, limit),
+            facts.listed(_("Tested%(since)s") % {"since": facts.since}, tested, limit),
+            facts.listed(_("Waiting for your sign-off"), facts.asks, limit),
             facts.promises(limit),
         ),
-        f"Tested{facts.since}: {_count(len(facts.done_since), 'item')}. "
-        f"Waiting for your sign-off: {_count(len(facts.asks), 'item')}.",
+        _("Tested%(since)s: %(tested)s. Waiting for your sign-off: %(waiting)s.")
+        % {
+            "since": facts.since,
+            "tested": _items(len(facts.done_since)),
+            "waiting": _items(len(facts.asks)),
+        },
     )
 
 
@@ -212,13 +288,14 @@ def delivery_checklist(record: ProjectRecord) -> Draft:
     extras = [facts.checkbox(c) for c in facts.extras]
     return facts.draft(
         "delivery_checklist",
-        f"{record.project}: delivery checklist, {_day(record.today)}",
+        _("%(project)s: delivery checklist, %(day)s")
+        % {"project": record.project, "day": _day(record.today)},
         # Every item is shown, however many: a checklist with gaps is no checklist.
         lambda limit: (
             f"{facts.delivered}.",
             "\n".join(scoped),
-            _section("Outside the agreed scope", extras),
-            facts.listed("Waiting for your decision", facts.asks, limit),
+            _section(_("Outside the agreed scope"), extras),
+            facts.listed(_("Waiting for your decision"), facts.asks, limit),
         ),
         f"{facts.delivered}. {facts.next_up()}",
     )
@@ -229,106 +306,145 @@ def delivery_summary(record: ProjectRecord) -> Draft:
     delivered = [_clip(c.description, 90) for c in facts.scoped if c.status == "done"]
     missing = [facts.promise(c) for c in facts.scoped if c.status != "done"]
     until = _day(record.today + timedelta(days=SUPPORT_DAYS))
-    support = record.support_terms or f"Write to {owner.name} ({owner.email}) about anything you find."
+    support = record.support_terms or _("Write to %(owner)s (%(email)s) about anything you find.") % {
+        "owner": owner.name,
+        "email": owner.email,
+    }
     return facts.draft(
         "delivery_summary",
-        f"{record.project}: delivery summary",
+        _("%(project)s: delivery summary") % {"project": record.project},
         lambda limit: (
-            f"{record.project} is delivered. {facts.delivered}.",
-            facts.listed("What we delivered", delivered, limit),
-            facts.listed("Not delivered", missing, limit),
-            f"Known limitations\n{record.known_limitations or 'None known.'}",
-            f"Support for the next {SUPPORT_DAYS} days (until {until})\n{support}",
-            facts.listed("Waiting for your decision", facts.asks, limit),
+            _("%(project)s is delivered. %(delivered)s.")
+            % {"project": record.project, "delivered": facts.delivered},
+            facts.listed(_("What we delivered"), delivered, limit),
+            facts.listed(_("Not delivered"), missing, limit),
+            _("Known limitations\n%(limitations)s")
+            % {"limitations": record.known_limitations or _("None known.")},
+            _("Support for the next %(days)s days (until %(until)s)\n%(support)s")
+            % {"days": SUPPORT_DAYS, "until": until, "support": support},
+            facts.listed(_("Waiting for your decision"), facts.asks, limit),
         ),
-        f"{facts.delivered}. Support until {until}: {_clip(support, 100)}",
+        _("%(delivered)s. Support until %(until)s: %(support)s")
+        % {"delivered": facts.delivered, "until": until, "support": _clip(support, 100)},
     )
 
 
 def phase_notice(record: ProjectRecord, change: PhaseChangeFact) -> Draft:
     to_phase = _label(change.to_phase)
     if change.from_phase:
-        line = f"We have moved {record.project} from {_label(change.from_phase)} to {to_phase}."
+        line = _("We have moved %(project)s from %(from)s to %(to)s.") % {
+            "project": record.project,
+            "from": _label(change.from_phase),
+            "to": to_phase,
+        }
     else:
-        line = f"We have started {record.project} in {to_phase}."
+        line = _("We have started %(project)s in %(phase)s.") % {"project": record.project, "phase": to_phase}
     line = " ".join(f"{line} {change.note}".split())
     # The status speaks for the phase just entered, whichever phase the caller's record holds.
     facts = _Facts(dataclasses.replace(record, phase=change.to_phase))
-    return facts.draft("phase_notice", f"{record.project}: moved to {to_phase}", lambda limit: (line,), line)
+    return facts.draft(
+        "phase_notice",
+        _("%(project)s: moved to %(phase)s") % {"project": record.project, "phase": to_phase},
+        lambda limit: (line,),
+        line,
+    )
 
 
 def post_launch_checkin(record: ProjectRecord, day: int) -> Draft:
     facts, owner = _Facts(record), record.owner
-    pending = [facts.promise(c) for c in facts.open] or ["Nothing is open on our side."]
-    reach = f"Write to {owner.name} at {owner.email}, or reply to this email."
+    pending = [facts.promise(c) for c in facts.open] or [_("Nothing is open on our side.")]
+    reach = _("Write to %(owner)s at %(email)s, or reply to this email.") % {
+        "owner": owner.name,
+        "email": owner.email,
+    }
+    days = _count(day, _("no days"), ngettext("%(count)s day", "%(count)s days", day))
     return facts.draft(
         "post_launch_checkin",
-        f"{record.project}: Day {day} check-in",
+        _("%(project)s: Day %(day)s check-in") % {"project": record.project, "day": day},
         lambda limit: (
-            f"{record.project} has been live for {_count(day, 'day')}. How is it going for you? "
-            "Tell us about anything that does not work the way you expected, however small.",
-            facts.listed("Open items", pending, limit),
-            facts.listed("Waiting for your decision", facts.asks, limit),
-            f"How to reach us\n{reach}",
+            _(
+                "%(project)s has been live for %(days)s. How is it going for you? "
+                "Tell us about anything that does not work the way you expected, however small."
+            )
+            % {"project": record.project, "days": days},
+            facts.listed(_("Open items"), pending, limit),
+            facts.listed(_("Waiting for your decision"), facts.asks, limit),
+            _("How to reach us\n%(reach)s") % {"reach": reach},
         ),
-        f"Live for {_count(day, 'day')}. How is it going? {reach}",
+        _("Live for %(days)s. How is it going? %(reach)s") % {"days": days, "reach": reach},
     )
 
 
 def decision_confirmation(record: ProjectRecord, decision: DecisionFact) -> Draft:
     facts, on = _Facts(record), _day(decision.made_at.date())
     # The time carries its zone: the caller may hand over UTC, and "15:30" alone would mislead.
-    at = when(decision.made_at, decision.made_at.tzinfo)
-    where = VENUES.get(decision.made_in, f"by {decision.made_in}")
+    at = _moment(decision.made_at)
+    where = _venue(decision.made_in)
     return facts.draft(
         "decision_confirmation",
-        f"{record.project}: confirming what we agreed on {on}",
+        _("%(project)s: confirming what we agreed on %(day)s") % {"project": record.project, "day": on},
         lambda limit: (
-            f"To confirm in writing what we agreed {where} on {at}:",
+            _("To confirm in writing what we agreed %(where)s on %(when)s:") % {"where": where, "when": at},
             decision.summary,
-            f"Agreed by: {', '.join(decision.agreed_by)}." if decision.agreed_by else "",
-            "Reply if anything here is not what you understood, and we will correct it before we act on it.",
+            _("Agreed by: %(names)s.") % {"names": ", ".join(decision.agreed_by)}
+            if decision.agreed_by
+            else "",
+            _(
+                "Reply if anything here is not what you understood, and we will correct it before we act on it."
+            ),
             facts.promises(limit),
         ),
-        f"We agreed {where} on {on}: {_sentence(_clip(decision.summary, 120))} "
-        "Reply if this is not what you understood.",
+        _("We agreed %(where)s on %(day)s: %(summary)s Reply if this is not what you understood.")
+        % {"where": where, "day": on, "summary": _sentence(_clip(decision.summary, 120))},
     )
 
 
 def meeting_recap(record: ProjectRecord, held_at: datetime, venue: str, recap: str) -> Draft:
     """A call or meeting goes out in writing: the lead's recap, then the promises as they stand."""
     facts, on = _Facts(record), _day(held_at.date())
-    where = VENUES.get(venue, f"by {venue}")
+    where, occasion = _venue(venue), OCCASIONS.get(venue, venue)
     return facts.draft(
         "meeting_recap",
-        f"{record.project}: recap of our {venue} on {on}",
+        _("%(project)s: recap of our %(occasion)s on %(day)s")
+        % {"project": record.project, "occasion": occasion, "day": on},
         lambda limit: (
-            f"A written recap of what we covered {where} on {on}:",
+            _("A written recap of what we covered %(where)s on %(day)s:") % {"where": where, "day": on},
             recap,
-            "Reply if anything here is not what you understood.",
+            _("Reply if anything here is not what you understood."),
             facts.promises(limit),
         ),
-        f"Recap of our {venue} on {on}: {_sentence(_clip(recap, 160))}",
+        _("Recap of our %(occasion)s on %(day)s: %(recap)s")
+        % {"occasion": occasion, "day": on, "recap": _sentence(_clip(recap, 160))},
     )
 
 
 def quiet_client_nudge(record: ProjectRecord, business_days: int) -> Draft:
     facts = _Facts(record)
-    quiet = _count(business_days, "business day")
+    quiet = _count(
+        business_days,
+        _("no business days"),
+        ngettext("%(count)s business day", "%(count)s business days", business_days),
+    )
     if facts.asks:
-        ask, reply = "We are waiting on you for these:", "A short reply on them keeps the project moving."
+        ask, reply = (
+            _("We are waiting on you for these:"),
+            _("A short reply on them keeps the project moving."),
+        )
     else:
-        ask, reply = "", "Nothing is blocked on your side; a short reply just tells us all is well."
+        ask, reply = "", _("Nothing is blocked on your side; a short reply just tells us all is well.")
     return facts.draft(
         "quiet_client_nudge",
-        f"{record.project}: checking in",
+        _("%(project)s: checking in") % {"project": record.project},
         lambda limit: (
-            f"It has been {quiet} since we last heard from you, so here is a quick check that all is well.",
+            _(
+                "It has been %(quiet)s since we last heard from you, so here is a quick check that all is well."
+            )
+            % {"quiet": quiet},
             facts.listed(ask, facts.asks, limit),
             reply,
             facts.promises(limit),
         ),
-        f"We have not heard from you for {quiet}. Is all well?",
+        _("We have not heard from you for %(quiet)s. Is all well?") % {"quiet": quiet},
     )
 
 
@@ -339,11 +455,28 @@ KINDS: dict[str, Callable[..., Draft]] = {
 }
 
 
-def compose(kind: str, record: ProjectRecord, **extra) -> Draft:
-    """The draft of `kind`; `extra` carries what that kind needs (change, day, decision, business_days)."""
+def compose(kind: str, record: ProjectRecord, *, language: str | None = None, **extra) -> Draft:
+    """The draft of `kind` in `language` (a code of settings.LANGUAGES; None: the active one);
+    `extra` carries what that kind needs (change, day, decision, business_days)."""
     if kind not in KINDS:
         raise ValueError(f"There is no draft of kind {kind!r}; the kinds are: {', '.join(KINDS)}.")
-    return KINDS[kind](record, **extra)
+    if language is None:
+        return KINDS[kind](record, **extra)
+    with translation.override(language):
+        return dataclasses.replace(KINDS[kind](record, **extra), language=language)
+
+
+def compose_for_readers(kind: str, record: ProjectRecord, **extra) -> Draft:
+    """The draft in the record's main language, with one translation per other language its
+    readers read (`record.languages`); in the active language when the record names none."""
+    if not record.languages:
+        return compose(kind, record, **extra)
+    main, *others = record.languages
+    draft = compose(kind, record, language=main, **extra)
+    return dataclasses.replace(
+        draft,
+        translations={language: compose(kind, record, language=language, **extra) for language in others},
+    )
 
 
 # --- Reading the record --------------------------------------------------------------------------
@@ -365,16 +498,25 @@ class _Facts:
         self.done_since = sorted(done, key=lambda c: c.done_on or c.due_on)
         decisions = sorted(record.decisions, key=lambda d: d.made_at)
         self.waiting = [d for d in decisions if d.awaiting_client]
-        self.asks = [f"{_clip(d.summary, 90)} (waiting since {_day(d.made_at.date())})" for d in self.waiting]
+        self.asks = [
+            _("%(summary)s (waiting since %(day)s)")
+            % {"summary": _clip(d.summary, 90), "day": _day(d.made_at.date())}
+            for d in self.waiting
+        ]
         self.decided_since = [
             d for d in decisions if not d.awaiting_client and (since is None or d.made_at.date() >= since)
         ]
-        self.since = f" since {_day(since)}" if since else ""
-        delivered = sum(c.status == "done" for c in self.scoped)
+        self.since = _(" since %(day)s") % {"day": _day(since)} if since else ""
+        delivered, scoped = sum(c.status == "done" for c in self.scoped), len(self.scoped)
         self.delivered = (
-            f"{delivered} of {len(self.scoped)} scoped item{'' if len(self.scoped) == 1 else 's'} delivered"
+            ngettext(
+                "%(done)s of %(total)s scoped item delivered",
+                "%(done)s of %(total)s scoped items delivered",
+                scoped,
+            )
+            % {"done": delivered, "total": scoped}
             if self.scoped
-            else "No scoped items were recorded"
+            else _("No scoped items were recorded")
         )
         self.rag = self._rag()
         self.status_line = self._status_line()
@@ -391,23 +533,32 @@ class _Facts:
     def _status_line(self) -> str:
         facts = []
         if self.kept:
-            facts.append(f"{len(self.kept) - len(self.open)} of {len(self.kept)} promised items done")
+            facts.append(
+                _("%(done)s of %(total)s promised items done")
+                % {"done": len(self.kept) - len(self.open), "total": len(self.kept)}
+            )
         if self.late:
-            facts.append(f"{_count(len(self.late), 'item')} overdue")
+            late = len(self.late)
+            facts.append(
+                ngettext("%(count)s item overdue", "%(count)s items overdue", late) % {"count": late}
+            )
         if self.waiting:
-            facts.append(f"{_count(len(self.waiting), 'decision')} needed from you")
+            waiting = len(self.waiting)
+            facts.append(
+                ngettext("%(count)s decision needed from you", "%(count)s decisions needed from you", waiting)
+                % {"count": waiting}
+            )
         # "Closed is on track" would read oddly; a closed project is named instead.
         stage = self.record.project if self.record.phase == "closed" else _label(self.record.phase)
-        return f"{stage} {STATES[self.rag]}" + (": " + "; ".join(facts) if facts else "") + "."
+        return STATES[self.rag] % {"stage": stage} + (": " + "; ".join(facts) if facts else "") + "."
 
     def draft(self, kind, subject, technical: Callable[[int], tuple], summary: str, *, words=None) -> Draft:
         """Both bodies, signed; the executive one under its word budget with the RAG status on top.
         A body over its budget shows fewer items per list until it fits."""
 
         def executive(limit: int) -> str:
-            return self.signed(
-                f"Status: {self.rag.upper()} — {self.status_line}", summary, *self.attention(limit)
-            )
+            status = _("Status: %(rag)s — %(line)s") % {"rag": RAG_WORDS[self.rag], "line": self.status_line}
+            return self.signed(status, summary, *self.attention(limit))
 
         def detail(limit: int) -> str:
             return self.signed(*technical(limit))
@@ -420,32 +571,55 @@ class _Facts:
         no room for names, the counts in the status line say it."""
         if not limit:
             return ()
-        late = [f"{_clip(c.description, 40)}, since {_day(c.due_on)}: {_recovery(c, 60)}" for c in self.late]
+        late = [
+            _("%(promise)s, since %(day)s: %(recovery)s")
+            % {"promise": _clip(c.description, 40), "day": _day(c.due_on), "recovery": _recovery(c, 60)}
+            for c in self.late
+        ]
         asks = [_clip(d.summary, 50) for d in self.waiting]
-        return self.listed("Overdue", late, limit), self.listed("Your decision needed", asks, limit)
+        return self.listed(_("Overdue"), late, limit), self.listed(_("Your decision needed"), asks, limit)
 
     def promise(self, c: CommitmentFact) -> str:
         text = _clip(c.description, 90)
         if c.status == "done":
-            return f"{text} — done {_day(c.done_on)}" if c.done_on else f"{text} — done"
+            if c.done_on:
+                return _("%(promise)s — done %(day)s") % {"promise": text, "day": _day(c.done_on)}
+            return _("%(promise)s — done") % {"promise": text}
         if c.status == "dropped":
-            return f"{text} — dropped"
+            return _("%(promise)s — dropped") % {"promise": text}
         if c.due_on < self.record.today:
-            return f"{text} — {c.progress}% done, OVERDUE since {_day(c.due_on)}: {_recovery(c, 100)}"
-        return f"{text} — {c.progress}% done, due {_day(c.due_on)}"
+            return _("%(promise)s — %(progress)s%% done, OVERDUE since %(day)s: %(recovery)s") % {
+                "promise": text,
+                "progress": c.progress,
+                "day": _day(c.due_on),
+                "recovery": _recovery(c, 100),
+            }
+        return _("%(promise)s — %(progress)s%% done, due %(day)s") % {
+            "promise": text,
+            "progress": c.progress,
+            "day": _day(c.due_on),
+        }
 
     def checkbox(self, c: CommitmentFact) -> str:
         return f"[{'x' if c.status == 'done' else ' '}] {self.promise(c)}"
 
     def promises(self, limit: int) -> str:
         if not self.open:
-            return (
-                f"Where our promises stand: all {_count(len(self.kept), 'item')} done." if self.kept else ""
-            )
+            if not self.kept:
+                return ""
+            kept = len(self.kept)
+            return ngettext(
+                "Where our promises stand: all %(count)s item done.",
+                "Where our promises stand: all %(count)s items done.",
+                kept,
+            ) % {"count": kept}
         done = len(self.kept) - len(self.open)
         lines = [self.promise(c) for c in self.open]
         return self.listed(
-            f"Where our promises stand ({done} of {len(self.kept)} done)", lines, self.keeping_late(limit)
+            _("Where our promises stand (%(done)s of %(total)s done)")
+            % {"done": done, "total": len(self.kept)},
+            lines,
+            self.keeping_late(limit),
         )
 
     def keeping_late(self, limit: int) -> int:
@@ -456,20 +630,37 @@ class _Facts:
     def next_up(self) -> str:
         """The next promise still in time; late ones are flagged on their own."""
         coming = [c for c in self.open if c not in self.late]
-        return f"Next: {_clip(coming[0].description, 60)}, due {_day(coming[0].due_on)}." if coming else ""
+        if not coming:
+            return ""
+        return _("Next: %(promise)s, due %(day)s.") % {
+            "promise": _clip(coming[0].description, 60),
+            "day": _day(coming[0].due_on),
+        }
 
     def listed(self, heading: str, lines: list[str], limit: int) -> str:
         shown = [f"- {line}" for line in lines[:limit]]
         if len(lines) > limit:
-            where = "see the portal" if self.record.portal_url else "ask us for the full list"
-            shown.append(f"- {'and ' if shown else ''}{len(lines) - limit} more — {where}")
+            more = len(lines) - limit
+            if self.record.portal_url:
+                line = (
+                    _("and %(count)s more — see the portal")
+                    if shown
+                    else _("%(count)s more — see the portal")
+                )
+            else:
+                line = (
+                    _("and %(count)s more — ask us for the full list")
+                    if shown
+                    else _("%(count)s more — ask us for the full list")
+                )
+            shown.append("- " + line % {"count": more})
         return _section(heading, shown)
 
     def signed(self, *blocks: str) -> str:
         owner = self.record.owner
-        closing = "Best regards,\n" + ", ".join(part for part in (owner.name, owner.role) if part)
+        closing = _("Best regards,\n%(signature)s") % {"signature": _names_of(owner.name, owner.role)}
         if self.record.portal_url:
-            closing += f"\nYour project portal: {self.record.portal_url}"
+            closing += "\n" + _("Your project portal: %(url)s") % {"url": self.record.portal_url}
         return "\n\n".join(block.strip() for block in (*blocks, closing) if block.strip())
 
 
@@ -485,7 +676,7 @@ def _fit(words: int, body: Callable[[int], str]) -> str:
 
 
 def _decision(d: DecisionFact) -> str:
-    by = f", agreed by {', '.join(d.agreed_by)}" if d.agreed_by else ""
+    by = _(", agreed by %(names)s") % {"names": ", ".join(d.agreed_by)} if d.agreed_by else ""
     return f"{_clip(d.summary, 90)} ({VENUES.get(d.made_in, d.made_in)}, {_day(d.made_at.date())}{by})"
 
 
@@ -511,27 +702,48 @@ def _folded(text: str) -> str:
 
 
 def _recovery(c: CommitmentFact, width: int) -> str:
-    return _clip(c.recovery_plan, width) if c.recovery_plan.strip() else "we will send a new date"
+    return _clip(c.recovery_plan, width) if c.recovery_plan.strip() else _("we will send a new date")
+
+
+def _names_of(*parts) -> str:
+    # str(): a role may be a lazy translation, read out in the language being written.
+    return ", ".join(str(part) for part in parts if part)
 
 
 def _person(p: Person) -> str:
-    return ", ".join(part for part in (p.name, p.role) if part) + (f" ({p.email})" if p.email else "")
+    return _names_of(p.name, p.role) + (f" ({p.email})" if p.email else "")
 
 
 def _section(heading: str, lines) -> str:
-    return heading + "\n" + "\n".join(lines) if lines else ""
+    return f"{heading}\n" + "\n".join(str(line) for line in lines) if lines else ""
 
 
 def _label(phase: str) -> str:
-    return PHASE_LABELS.get(phase, phase.replace("_", " ").capitalize())
+    return str(PHASE_LABELS.get(phase, phase.replace("_", " ").capitalize()))
+
+
+def _venue(venue: str) -> str:
+    return str(VENUES[venue]) if venue in VENUES else _("by %(venue)s") % {"venue": venue}
 
 
 def _day(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    return spelled(day)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n or 'no'} {noun}{'' if n == 1 else 's'}"
+def _moment(instant: datetime) -> str:
+    """A day and time on the wall clock the instant carries, and that clock's city."""
+    if instant.tzinfo is None:
+        raise ValueError(f"{instant} has no time zone, so the wall-clock time it means is unknown.")
+    return f"{spelled(instant)} {instant:%H:%M} {zone_label(instant.tzinfo)}"
+
+
+def _count(n: int, none: str, some: str) -> str:
+    """`none` for nothing ("no items"), else `some` (ngettext's "%(count)s item(s)") counted."""
+    return some % {"count": n} if n else none
+
+
+def _items(n: int) -> str:
+    return _count(n, _("no items"), ngettext("%(count)s item", "%(count)s items", n))
 
 
 def _sentence(text: str) -> str:

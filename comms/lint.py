@@ -1,12 +1,16 @@
 """The lint beside the draft editor: what a careful lead would fix before a client reads it.
-Pure: text and plain facts in, plain-language findings out."""
+Pure: text and plain facts in, plain-language findings out; a body in any language the drafts are
+written in, its sections looked for in that language."""
 
 from __future__ import annotations
 
 import re
 
+from django.utils import translation
+
+from comms.drafts import BUILD_SECTIONS
+
 BUILD_WORD_LIMIT = 200
-BUILD_SECTIONS = ("What shipped", "What is next", "What needs your decision")
 # Words a client should not have to decode; the org can extend the list in settings.
 DEFAULT_JARGON = (
     "API",
@@ -30,16 +34,20 @@ DEFAULT_JARGON = (
 )
 
 
-def lint(kind, body, *, open_commitments=(), done_commitments=(), jargon=DEFAULT_JARGON, visuals=0):
-    """Findings for a draft of `kind`; an empty list means nothing to fix. `done_commitments` are
-    promises done since a person edited the draft: text that still names them may be stale;
-    `visuals` counts the images and links added to it."""
+def lint(
+    kind, body, *, open_commitments=(), done_commitments=(), jargon=DEFAULT_JARGON, visuals=0, language="en"
+):
+    """Findings for a draft of `kind` whose `body` is in `language`; an empty list means nothing to
+    fix. `done_commitments` are promises done since a person edited the draft: text that still
+    names them may be stale; `visuals` counts the images and links added to it."""
+    with translation.override(language):
+        sections = [str(section) for section in BUILD_SECTIONS]
     findings = []
     words = len(re.findall(r"\b\w[\w'’-]*\b", body))
     if kind == "build_status":
         if words > BUILD_WORD_LIMIT:
             findings.append(f"{words} words: a build update stays under {BUILD_WORD_LIMIT}.")
-        missing = [section for section in BUILD_SECTIONS if section.lower() not in body.lower()]
+        missing = [section for section in sections if section.lower() not in body.lower()]
         if missing:
             findings.append(f"Missing section{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.")
         if not visuals and not re.search(r"https?://", body):

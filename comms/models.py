@@ -337,6 +337,33 @@ class Update(models.Model):
         return self.subject
 
 
+class UpdateText(models.Model):
+    """A draft in one more language its readers read: the update's own fields hold the project's
+    main language (its client's, else the organisation's), each other language a contact reads is
+    a row here, composed with it and sent to that contact. A person's edit of one language marks
+    the other translations as needing review; a draft is not sent while one does."""
+
+    update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=10)
+    subject = models.CharField(max_length=200, validators=[single_line])
+    technical_body = models.TextField()
+    executive_body = models.TextField()
+    status_line = models.CharField(max_length=300)
+    needs_review = models.BooleanField(
+        default=False, help_text="Another language was edited since this one was last saved."
+    )
+    edited_at = models.DateTimeField(null=True, blank=True, help_text="When a person last saved this text.")
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "language"], name="one_text_per_update_language")
+        ]
+
+    def __str__(self):
+        return f"{self.language}: {self.subject}"
+
+
 # A failed mail failed on its last attempt; a row that never had one, when it was written. The
 # admin's list, the admins' digest and "retry everything failed since" read this one instant.
 FAILED_AT = Coalesce("last_attempt_at", "created_at")

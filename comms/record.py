@@ -6,11 +6,20 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.utils.functional import SimpleLazyObject, lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from comms import drafts
 from comms.models import CadencePolicy, Channel, Message, Update, UpdateKind
 from escalations.models import Tier
-from projects.models import Commitment, Decision, PhaseChange, Project
+from projects.languages import languages_read
+from projects.models import Commitment, Decision, OrganisationSettings, PhaseChange, Project
+
+
+def in_reading_language(words):
+    """`words` as a function whose text is written when it is read, in the language active then."""
+    return lazy(words, str)
 
 
 def projects_for_drafting(project_ids):
@@ -38,6 +47,11 @@ class OrgPlan:
         self.cadence = {policy.phase: policy for policy in CadencePolicy.objects.filter(project__isnull=True)}
 
     @functools.cached_property
+    def organisation(self):
+        """Read only when a client's language falls back to the organisation's."""
+        return OrganisationSettings.current()
+
+    @functools.cached_property
     def tiers(self):
         """Read only by a pass that needs escalation paths (drafts do; the API's plan does not)."""
         return {
@@ -53,24 +67,46 @@ class OrgPlan:
         tiers = {**self.tiers, **{tier.level: tier for tier in project.escalation_tiers.all()}}
         lines = []
         for level in sorted(tiers):
-            people = (
-                ", ".join(person_name(user) for user in tiers[level].responders(project)) or "to be named"
-            )
-            lines.append(f"L{level} {tiers[level].name}: {people}")
+            people = ", ".join(person_name(user) for user in tiers[level].responders(project))
+            lines.append(tier_line(level, tiers[level].name, people))
         return tuple(lines)
 
 
+@in_reading_language
+def tier_line(level, name, people):
+    return f"L{level} {name}: {people or _('to be named')}"
+
+
+# A cadence's update, as "you will get a written <kind> every week" names it.
+CADENCE_KINDS = {
+    "kickoff_summary": pgettext_lazy("a cadence's update", "kickoff summary"),
+    "discovery_summary": pgettext_lazy("a cadence's update", "discovery summary"),
+    "build_status": pgettext_lazy("a cadence's update", "build status"),
+    "qa_note": pgettext_lazy("a cadence's update", "qa note"),
+    "delivery_checklist": pgettext_lazy("a cadence's update", "delivery checklist"),
+    "delivery_summary": pgettext_lazy("a cadence's update", "delivery summary"),
+    "phase_notice": pgettext_lazy("a cadence's update", "phase-change notice"),
+    "post_launch_checkin": pgettext_lazy("a cadence's update", "post-launch check-in"),
+}
+
+
 def describe_cadence(policy):
+    """The cadence in words, in the active language."""
     if policy is None:
-        return "no further scheduled updates"
-    if policy.interval_days == 1:
-        every = "every business day" if policy.business_days_only else "every day"
-    elif policy.interval_days == 7 and not policy.business_days_only:
-        every = "every week"
+        return _("no further scheduled updates")
+    days = policy.interval_days
+    if days == 1:
+        every = _("every business day") if policy.business_days_only else _("every day")
+    elif days == 7 and not policy.business_days_only:
+        every = _("every week")
+    elif policy.business_days_only:
+        every = ngettext("every %(count)s business day", "every %(count)s business days", days) % {
+            "count": days
+        }
     else:
-        unit = "business days" if policy.business_days_only else "days"
-        every = f"every {policy.interval_days} {unit}"
-    return f"a written {policy.get_update_kind_display().lower()} {every}"
+        every = ngettext("every %(count)s day", "every %(count)s days", days) % {"count": days}
+    kind = CADENCE_KINDS.get(policy.update_kind) or policy.get_update_kind_display().lower()
+    return _("a written %(kind)s %(every)s") % {"kind": kind, "every": every}
 
 
 def person_name(user):
@@ -82,7 +118,9 @@ def team_person(user, role):
 
 
 def project_record(project, org, *, today, portal_url=""):
-    """The plain facts of a project prefetched by `projects_for_drafting`."""
+    """The plain facts of a project prefetched by `projects_for_drafting`. Its words of our own
+    (roles, cadence, escalation path) are lazy: the record is read once and written in each
+    language its readers read."""
     last_sent = project.last_update_sent_at
     zone = ZoneInfo(project.client.calendar.time_zone)
     return drafts.ProjectRecord(
@@ -90,10 +128,10 @@ def project_record(project, org, *, today, portal_url=""):
         client=project.client.name,
         phase=project.phase,
         scope=project.scope,
-        owner=team_person(project.owner, "Project owner"),
-        lead=team_person(project.lead, "Project lead"),
+        owner=team_person(project.owner, gettext_lazy("Project owner")),
+        lead=team_person(project.lead, gettext_lazy("Project lead")),
         team=tuple(
-            team_person(user, "Team")
+            team_person(user, gettext_lazy("Team"))
             for user in project.team.all()
             if user.pk not in {project.owner_id, project.lead_id}
         ),
@@ -102,7 +140,7 @@ def project_record(project, org, *, today, portal_url=""):
             for contact in project.contacts.all()
         ),
         escalation_path=org.escalation_path(project),
-        cadence=describe_cadence(org.cadence_for(project)),
+        cadence=in_reading_language(describe_cadence)(org.cadence_for(project)),
         commitments=tuple(
             drafts.CommitmentFact(
                 description=c.description,
@@ -121,6 +159,9 @@ def project_record(project, org, *, today, portal_url=""):
         known_limitations=project.known_limitations,
         support_terms=project.support_terms,
         portal_url=portal_url,
+        languages=languages_read(
+            project.mail_recipients(), project.client, SimpleLazyObject(lambda: org.organisation)
+        ),
     )
 
 

@@ -3,11 +3,10 @@ else their client's, else the organisation's); on a page for nobody yet, the bro
 
 from functools import wraps
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
-from projects.languages import language_of
+from projects.languages import house_english, language_of
 from projects.models import OrganisationSettings
 
 
@@ -16,11 +15,6 @@ def locale_of(contact, organisation=None):
     the contact and their client have no language of their own."""
     organisation = organisation or SimpleLazyObject(OrganisationSettings.current)
     return house_english(language_of(contact, organisation))
-
-
-def house_english(language):
-    """English is British English, as on the team's pages (`LANGUAGE_CODE`)."""
-    return settings.LANGUAGE_CODE if language.split("-")[0] == "en" else language
 
 
 def speaking_to(contact, organisation=None):
