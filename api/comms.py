@@ -1,6 +1,7 @@
 """Updates and messages: drafts edited and sent through `comms.autopilot`, every message in and out
 read from the record (mail to the team itself is not part of it)."""
 
+from django.conf import settings
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,16 +13,33 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from comms.autopilot import edit_draft, send_update
-from comms.models import Attachment, Message, Update
+from comms.models import Attachment, Message, Update, UpdateText
+from projects.languages import main_language
+from projects.models import OrganisationSettings
 
 from .errors import Conflict, conflict
 from .filters import Filters, since_until
 from .permissions import ProjectScoped
 
-EDITABLE = ["subject", "status_line", "rag", "executive_body", "technical_body"]
+TEXT = ["subject", "status_line", "executive_body", "technical_body"]
+EDITABLE = [*TEXT, "rag"]
+
+
+class UpdateTextSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = UpdateText
+        fields = ["language", *TEXT, "needs_review", "edited_at"]
+        read_only_fields = fields
 
 
 class UpdateSerializer(serializers.ModelSerializer):
+    texts = UpdateTextSerializer(
+        many=True,
+        read_only=True,
+        help_text="The draft in each other language its readers read (its own fields are the project's "
+        "main language). A draft is not sent while one of them needs review.",
+    )
+
     class Meta:
         model = Update
         fields = [
@@ -37,6 +55,7 @@ class UpdateSerializer(serializers.ModelSerializer):
             "created_at",
             "sent_at",
             "sent_by",
+            "texts",
         ]
         read_only_fields = fields
 
@@ -46,10 +65,16 @@ class DraftEditSerializer(serializers.ModelSerializer):
     loaded; if someone saved since, nothing is overwritten and the answer is 409."""
 
     revision = serializers.IntegerField(min_value=0)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="The text edited: one of `texts` (an edit marks the others as needing review; saving "
+        "one as it stands is its review); left out, the main text. `rag` is shared by all.",
+    )
 
     class Meta:
         model = Update
-        fields = ["revision", *EDITABLE]
+        fields = ["revision", "language", *EDITABLE]
         extra_kwargs = {field: {"required": False} for field in EDITABLE}
 
 
@@ -65,7 +90,7 @@ class UpdateViewSet(ProjectScoped, mixins.UpdateModelMixin, viewsets.ReadOnlyMod
     """Status updates drafted from the record; a draft is edited with PATCH and sent with POST
     to its `send` action."""
 
-    queryset = Update.objects.all()
+    queryset = Update.objects.prefetch_related("texts")
     serializer_class = UpdateSerializer
     filterset_class = UpdateFilter
     ordering_fields = ["created_at", "send_by", "sent_at"]
@@ -83,9 +108,28 @@ class UpdateViewSet(ProjectScoped, mixins.UpdateModelMixin, viewsets.ReadOnlyMod
         update = self.get_object()
         incoming = DraftEditSerializer(update, data=request.data)
         incoming.is_valid(raise_exception=True)
-        text = {field: incoming.validated_data.get(field, getattr(update, field)) for field in EDITABLE}
-        edit_draft(update, revision=incoming.validated_data["revision"], **text)
+        edit = incoming.validated_data
+        language = edit.get("language", "")
+        source = self.text_in(update, language, edit)
+        text = {field: edit[field] if field in edit else getattr(source, field) for field in TEXT}
+        edit_draft(
+            update, revision=edit["revision"], rag=edit.get("rag", update.rag), language=language, **text
+        )
         return Response(self.get_serializer(update).data)
+
+    @staticmethod
+    def text_in(update, language, edit):
+        """What an edit in `language` leaves out keeps: that language's text, else the main one.
+        A language the draft has no text in yet is written whole, never half from another one."""
+        if not language or language == main_language(update.project.client, OrganisationSettings.current()):
+            return update
+        text = update.texts.filter(language=language).first()
+        missing = [field for field in TEXT if field not in edit]
+        if text is None and missing:
+            raise serializers.ValidationError(
+                {field: [f"The draft has no {language} text yet: send every field."] for field in missing}
+            )
+        return text
 
     @extend_schema(
         request=None,

@@ -42,7 +42,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from comms.models import Deadline, Message, Update  # noqa: E402
 from comms.tick import run_tick  # noqa: E402
-from config.celery import app  # noqa: E402
+from config.celery import app, settle_worker_process  # noqa: E402
 from escalations.models import Escalation  # noqa: E402
 from projects.models import BusinessCalendar, Client, Contact, Project  # noqa: E402
 
@@ -252,6 +252,7 @@ def main():
     )
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    settle_worker_process()  # as each worker process does when it starts
     app.conf.task_always_eager = False
     # The sweep wakes senders; the benchmark times the tick alone. These two outrank CELERY_BROKER_URL.
     app.conf.broker_read_url = app.conf.broker_write_url = "memory://"

@@ -109,6 +109,10 @@ def describe_cadence(policy):
     return _("a written %(kind)s %(every)s") % {"kind": kind, "every": every}
 
 
+# Made once: `lazy` builds a class each time it is called.
+cadence_in_reading_language = in_reading_language(describe_cadence)
+
+
 def person_name(user):
     return user.get_full_name() or user.username
 
@@ -140,7 +144,7 @@ def project_record(project, org, *, today, portal_url=""):
             for contact in project.contacts.all()
         ),
         escalation_path=org.escalation_path(project),
-        cadence=in_reading_language(describe_cadence)(org.cadence_for(project)),
+        cadence=cadence_in_reading_language(org.cadence_for(project)),
         commitments=tuple(
             drafts.CommitmentFact(
                 description=c.description,
@@ -450,7 +454,7 @@ class PageRecord:
             ).annotate(at=at)
         )
         self.drafts = sorted((u for u in updates if u.state in OPEN_DRAFT_STATES), key=lambda u: u.send_by)
-        prefetch_related_objects(self.drafts, "visuals")
+        prefetch_related_objects(self.drafts, "visuals", "texts")
         edits = [draft.edited_at for draft in self.drafts if draft.edited_at]
         conditions = [
             Q(made_at__gt=min(edits)) if edits else None,

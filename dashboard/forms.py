@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from comms.models import Channel, MessageType, Update, UpdateVisual
+from comms.models import Channel, MessageType, Update, UpdateText, UpdateVisual
 from escalations.models import Category, CategoryRoute, Severity
 from projects.header_text import single_line
 from projects.models import Client, Commitment, Contact, Decision, Phase, Project
@@ -46,6 +46,28 @@ class DraftForm(forms.ModelForm):
                 "Someone else changed this draft while you were editing it. Reload to see their version."
             )
         return cleaned
+
+
+class DraftTextForm(forms.ModelForm):
+    """A draft's text in one more language. The rag is the draft's own, sent along unchanged; the
+    revision is checked where the text is saved, so an edit made since answers as a conflict."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    rag = forms.ChoiceField(choices=Update._meta.get_field("rag").choices, widget=forms.HiddenInput)
+
+    class Meta:
+        model = UpdateText
+        fields = ["subject", "status_line", "executive_body", "technical_body"]
+        widgets = DraftForm.Meta.widgets
+
+    def __init__(self, data=None, *, instance, draft):
+        # Prefixed by draft and language: one page holds a form per translation of each draft.
+        super().__init__(
+            data,
+            instance=instance,
+            prefix=f"text-{draft.pk}-{instance.language}",
+            initial={"revision": draft.revision, "rag": draft.rag},
+        )
 
 
 class DecisionForm(forms.ModelForm):

@@ -17,6 +17,11 @@ urlpatterns = [
         views.preview_draft,
         name="preview_draft",
     ),
+    path(
+        "projects/<int:pk>/drafts/<int:update_pk>/texts/<str:language>/",
+        views.save_draft_text,
+        name="save_draft_text",
+    ),
     path("projects/<int:pk>/drafts/<int:update_pk>/visuals/", views.add_visual_view, name="add_visual"),
     path("projects/<int:pk>/visuals/<int:visual_pk>/remove/", views.remove_visual_view, name="remove_visual"),
     path("visuals/<int:pk>/", views.visual_view, name="visual"),

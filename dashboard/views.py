@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -60,6 +60,7 @@ from dashboard.forms import (
     DecisionForm,
     DeliveryTermsForm,
     DraftForm,
+    DraftTextForm,
     EscalationForm,
     EscalationPathForm,
     EscalationStepForm,
@@ -94,6 +95,7 @@ from escalations import satisfaction
 from escalations import services as escalation_services
 from escalations.models import Escalation, Tier
 from projects.contacts import add_contact, deactivate_contact, edit_contact, set_portal_access
+from projects.languages import language_name
 from projects.models import Client, Commitment, Contact, Phase, Project
 from projects.services import add_commitment, wait_on_client_for
 
@@ -330,6 +332,15 @@ def render_project(request, project, *, status=200, **forms):
                     VisualForm,
                     prefix=f"visual-{draft.pk}",
                 ),
+                [
+                    (
+                        text,
+                        language_name(text.language),
+                        forms.get(f"text_{draft.pk}_{text.language}")
+                        or DraftTextForm(instance=text, draft=draft),
+                    )
+                    for text in draft.texts.all()
+                ],
             )
             for draft in record.drafts
         ],
@@ -453,12 +464,35 @@ def save_draft(request, pk, update_pk):
         try:
             send_update(update, by=request.user, now=timezone.now())
         except (NoRecipients, DraftSuperseded) as problem:
-            # The edit is saved; what stops the sending is said beside the draft.
-            form = DraftForm(instance=update, initial={"revision": update.revision})
+            # The edit is saved; what stops the sending is said beside the draft, in a form bound
+            # to the saved text (an unbound form cannot carry an error).
+            saved_text = {name: getattr(update, name) for name in DraftForm.Meta.fields}
+            form = DraftForm({**saved_text, "revision": update.revision}, instance=update)
+            form.is_valid()
             form.add_error(None, f"Saved, not sent: {problem}")
             return render_project(request, project, status=409, **{f"draft_{update.pk}": form})
         return done(request, project, f"“{update.subject}” is on its way to the client.")
     return done(request, project, "Draft saved.")
+
+
+@project_action
+def save_draft_text(request, pk, update_pk, language):
+    """Save a draft's text in one more language; saving it as it stands is its review."""
+    project = project_for(request, pk)
+    update = get_object_or_404(project.updates, pk=update_pk)
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("We do not write in that language.")
+    text = get_object_or_404(update.texts, language=language)
+    form = DraftTextForm(request.POST, instance=text, draft=update)
+    name = f"text_{update.pk}_{language}"
+    if not form.is_valid():
+        return render_project(request, project, status=400, **{name: form})
+    try:
+        edit_draft(update, **form.cleaned_data, language=language)
+    except StaleDraft as problem:
+        form.add_error(None, str(problem))
+        return render_project(request, project, status=409, **{name: form})
+    return done(request, project, f"{language_name(language)} text saved.")
 
 
 @project_action

@@ -571,14 +571,14 @@ def test_an_edited_draft_says_what_changed_in_the_record_since_and_flags_the_sta
         "technical_body": "We agreed two stages. The CSV export is still late, sorry.",
     }
     assert client.post(reverse("dashboard:save_draft", args=[project.pk, draft.pk]), form).status_code == 302
-    (_, _, findings, changes, _), *_ = page(client, project).context["drafts"]
+    (_, _, findings, changes, *_), *_ = page(client, project).context["drafts"]
     assert changes == []
     assert not any("Done since your edit" in finding for finding in findings)
 
     done_on = at.astimezone(ZoneInfo("Europe/London")).date()
     Commitment.objects.filter(pk=promise.pk).update(status="done", done_on=done_on, progress=100)
     response = page(client, project)
-    (_, _, findings, changes, _), *_ = response.context["drafts"]
+    (_, _, findings, changes, *_), *_ = response.context["drafts"]
     assert any("CSV export" in change for change in changes)
     assert "Done since your edit, check what the text says of it: CSV export." in findings
     assert "so it goes out as you wrote it" in response.content.decode()

@@ -20,11 +20,11 @@ from tests.factories import ContactFactory, UserFactory, make_client_mail, make_
 pytestmark = pytest.mark.django_db
 
 # Session and user, the project with the team's zone, its health with its channels and cadence,
-# the record (messages, attachments, updates, the drafts' visuals, decisions, promises, phase
+# the record (messages, attachments, updates, the drafts' visuals and texts, decisions, promises, phase
 # changes), the people (the project's contacts, the client's contacts), the escalation path and its
 # members, open escalations, the client's satisfaction asks and what comes due. The team is read
 # only when a form that names it is shown (the people and the escalation path folds).
-PAGE_QUERIES = 18
+PAGE_QUERIES = 19
 
 
 @pytest.fixture(autouse=True)
