@@ -1,6 +1,7 @@
 """Playwright on Debian's Chromium. Outside CI a machine without Chromium skips these; CI may not."""
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,10 +35,11 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page; any Content-Security-Policy violation it reports fails the test."""
-    context = browser.new_context()
+@contextmanager
+def watched_page(browser, **context_options):
+    """A fresh page in a browser context of `context_options` (a locale, a phone's viewport); any
+    Content-Security-Policy violation it reports fails the test."""
+    context = browser.new_context(**context_options)
     page = context.new_page()
     violations = []
     page.on(
@@ -47,3 +49,9 @@ def page(browser):
     yield page
     context.close()
     assert not violations, violations
+
+
+@pytest.fixture
+def page(browser):
+    with watched_page(browser) as page:
+        yield page

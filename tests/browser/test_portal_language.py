@@ -13,6 +13,7 @@ from comms.models import SatisfactionAnswer, Update
 from comms.obligations import Due
 from projects.models import Contact
 from projects.portal_access import link_token
+from tests.browser.conftest import watched_page
 from tests.factories import ContactFactory, make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,17 +23,9 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def german_phone(browser):
-    """A phone whose browser asks for German; any Content-Security-Policy violation fails the test."""
-    context = browser.new_context(locale="de-DE", viewport=PHONE)
-    page = context.new_page()
-    violations = []
-    page.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and violations.append(message.text),
-    )
-    yield page
-    context.close()
-    assert not violations, violations
+    """A phone whose browser asks for German."""
+    with watched_page(browser, locale="de-DE", viewport=PHONE) as page:
+        yield page
 
 
 def sent_updates(project, count, now):
