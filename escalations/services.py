@@ -9,11 +9,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from comms import obligations
 from comms.calendars import Clocks
 from comms.models import Deadline, Message
 from comms.outbox import queue_messages, reply_to_address, team_notice
+from projects.languages import house_english, language_of
 from projects.when import when
 
 from .models import (
@@ -227,9 +230,16 @@ def tell_client(escalation, step, *, now, clocks=None):
     if escalation.internal:
         return
     project = escalation.project
+    clocks = clocks or Clocks()
+    organisation = clocks.organisation()
     messages = []
     for contact in project.mail_recipients():
         context = {"escalation": escalation, "project": project, "contact": contact, "step": step}
+        # Each contact reads it in their own language; the title is the team's words, as written.
+        with translation.override(house_english(language_of(contact, organisation, project.client))):
+            said = _("We are on it: %(title)s") if step == "raised" else _("Resolved: %(title)s")
+            subject = said % {"title": escalation.title}
+            body_text = render_to_string("emails/escalation.txt", context)
         messages.append(
             Message(
                 project=project,
@@ -238,14 +248,14 @@ def tell_client(escalation, step, *, now, clocks=None):
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to_email=contact.email,
                 reply_to=reply_to_address(project),
-                subject=f"{'We are on it' if step == 'raised' else 'Resolved'}: {escalation.title}",
-                body_text=render_to_string("emails/escalation.txt", context),
+                subject=subject,
+                body_text=body_text,
                 urgent=escalation.severity == Severity.CRITICAL,
                 dedupe_key=f"escalation:{escalation.pk}:{step}:contact:{contact.pk}",
                 created_at=now,
                 send_after=now
                 if escalation.severity == Severity.CRITICAL
-                else (clocks or Clocks()).client(project).next_opening(now),
+                else clocks.client(project).next_opening(now),
             )
         )
     queue_messages(messages)

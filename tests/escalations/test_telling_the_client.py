@@ -126,3 +126,23 @@ def test_unanswered_client_mail_is_never_told_to_the_client_even_if_its_route_sa
 
     assert Escalation.objects.get().internal
     assert client_mail() == []
+
+
+def test_each_contact_hears_of_the_escalation_in_their_own_language(project):
+    project.contacts.add(
+        ContactFactory(client=project.client, email="lena@cobalt.example", language="de"),
+        ContactFactory(client=project.client, email="chloe@cobalt.example", language="fr"),
+    )
+
+    raise_(project, "technical_failure")
+
+    def told(address):
+        return Message.objects.values_list("subject", "body_text").get(to_email=address)
+
+    assert told("dana@cobalt.example")[0] == "We are on it: Something to escalate"
+    subject, body = told("lena@cobalt.example")
+    assert subject == "Wir kümmern uns darum: Something to escalate"  # the team's title, as written
+    assert "Wir bearbeiten ein Problem bei Booking app" in body and "What happened." in body
+    subject, body = told("chloe@cobalt.example")
+    assert subject == "Nous nous en occupons : Something to escalate"
+    assert "s’en occupe. Nous vous écrirons de nouveau" in body
