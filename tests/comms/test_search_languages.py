@@ -4,8 +4,10 @@ stemming would miss, and English word forms match as before."""
 
 import datetime as dt
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection  # noqa: F401 (read by the skipif condition)
 
 from comms.lifecycle import log_decision
@@ -79,3 +81,23 @@ def test_an_organisation_that_reads_spanish_stems_mail_from_unknown_senders_in_s
     make_client_mail(project, "Las migraciones", "", at=NOW)
 
     assert found(lead, "migración") == ["Las migraciones"]
+
+
+def test_mail_written_before_its_contacts_language_was_set_is_found_once_stemmed_again(lead):
+    project = make_project(owner=lead)
+    anna = ContactFactory(client=project.client)
+    mail_from(project, anna, "Stand der Migrationen")
+    anna.language = "de"
+    anna.save()
+    assert found(lead, "Migration") == []  # still stemmed as the English it was taken for
+
+    out = StringIO()
+    call_command("restem_record", client=project.client.pk, stdout=out)
+
+    assert found(lead, "Migration") == ["Stand der Migrationen"]
+    assert "message: 1 stemmed again" in out.getvalue()
+
+
+def test_stemming_again_for_a_client_that_does_not_exist_is_refused():
+    with pytest.raises(CommandError, match="no client with the id 999999"):
+        call_command("restem_record", client=999999)
