@@ -75,6 +75,22 @@ def make_project(**overrides) -> Project:
     return create_project(**project_fields(**overrides))
 
 
+def with_readers_of_three_languages(project) -> Project:
+    """The project's contacts: Jack reads the main language, Jonas German and Chloé French."""
+    project.contacts.set(
+        [
+            ContactFactory(client=project.client, name="Jack Nguyen", email="jack@client.example"),
+            ContactFactory(
+                client=project.client, name="Jonas Weber", email="jonas@client.example", language="de"
+            ),
+            ContactFactory(
+                client=project.client, name="Chloé Martin", email="chloe@client.example", language="fr"
+            ),
+        ]
+    )
+    return project
+
+
 def make_client_mail(project, subject, body="", *, at, **fields) -> Message:
     """Mail the client sent to the project, as the inbound webhook stores it."""
     return Message.objects.create(

@@ -11,7 +11,7 @@ from comms.lifecycle import log_decision
 from comms.models import Update, UpdateText
 from projects.models import Contact, Phase
 from tests.comms.test_tick_queries import cadence_updates_due, drafts_released, queries_of_a_tick
-from tests.factories import ContactFactory, make_project
+from tests.factories import ContactFactory, make_project, with_readers_of_three_languages
 
 pytestmark = pytest.mark.django_db
 
@@ -21,19 +21,7 @@ MADE = dt.datetime(2026, 3, 6, 15, 0, tzinfo=LONDON)  # a Friday call: Sat 7 Mar
 
 @pytest.fixture
 def project():
-    project = make_project(name="Booking app", phase=Phase.BUILD)
-    project.contacts.set(
-        [
-            ContactFactory(client=project.client, name="Jack Nguyen", email="jack@client.example"),
-            ContactFactory(
-                client=project.client, name="Jonas Weber", email="jonas@client.example", language="de"
-            ),
-            ContactFactory(
-                client=project.client, name="Chloé Martin", email="chloe@client.example", language="fr"
-            ),
-        ]
-    )
-    return project
+    return with_readers_of_three_languages(make_project(name="Booking app", phase=Phase.BUILD))
 
 
 def confirmation(project):

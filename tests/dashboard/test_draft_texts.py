@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from comms.lifecycle import log_decision
 from comms.models import Message, Update
-from tests.factories import ContactFactory, make_project
+from tests.factories import make_project, with_readers_of_three_languages
 
 pytestmark = pytest.mark.django_db
 
@@ -19,19 +19,7 @@ TEXT_FIELDS = ("subject", "status_line", "executive_body", "technical_body")
 
 @pytest.fixture
 def project(lead):
-    project = make_project(owner=lead, name="Booking app")
-    project.contacts.set(
-        [
-            ContactFactory(client=project.client, name="Jack Nguyen", email="jack@client.example"),
-            ContactFactory(
-                client=project.client, name="Jonas Weber", email="jonas@client.example", language="de"
-            ),
-            ContactFactory(
-                client=project.client, name="Chloé Martin", email="chloe@client.example", language="fr"
-            ),
-        ]
-    )
-    return project
+    return with_readers_of_three_languages(make_project(owner=lead, name="Booking app"))
 
 
 @pytest.fixture
