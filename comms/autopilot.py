@@ -213,7 +213,7 @@ def draft_now(project, kind, *, now, send_by, confirms=None, **extra):
     """Draft one update from the record at once (kickoff, decision confirmation, phase notice)."""
     clocks = Clocks()
     project = projects_for_drafting([project.pk]).get()
-    record = project_record(project, OrgPlan(), today=clocks.client(project).local_date(now))
+    record = project_record(project, OrgPlan(clocks), today=clocks.client(project).local_date(now))
     plan = plan_draft(
         project,
         compose_draft(kind, project, record, **extra),
@@ -435,7 +435,7 @@ def send_updates(updates, *, by, now, clocks, org=None):
     it cannot report a done promise as late or a phase already left; outbox rows for every
     recipient, the drafts marked sent, their deadlines retired, decisions confirmed. Each update's
     `project` must come from `projects_for_drafting`."""
-    org = org or OrgPlan()
+    org = org or OrgPlan(clocks)
     messages = []
     for update in updates:
         messages.extend(ready_to_send(update, by=by, now=now, clocks=clocks, org=org))

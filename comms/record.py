@@ -43,13 +43,15 @@ def projects_for_drafting(project_ids):
 class OrgPlan:
     """The org-wide defaults a draft falls back to, read once per pass."""
 
-    def __init__(self):
+    def __init__(self, clocks=None):
+        """`clocks`: the pass's, which may have read the organisation's settings already."""
         self.cadence = {policy.phase: policy for policy in CadencePolicy.objects.filter(project__isnull=True)}
+        self.clocks = clocks
 
     @functools.cached_property
     def organisation(self):
         """Read only when a client's language falls back to the organisation's."""
-        return OrganisationSettings.current()
+        return self.clocks.organisation() if self.clocks else OrganisationSettings.current()
 
     @functools.cached_property
     def tiers(self):

@@ -75,7 +75,7 @@ def run_tick(now=None):
             )
             if not due:
                 break
-            org = org or OrgPlan()
+            org = org or OrgPlan(clocks)
             batch = TickPass(due, now=now, clocks=clocks, org=org, summary=summary)
             batch.run()
         # A batch whose drafts were all being sent by other passes is theirs to finish.
