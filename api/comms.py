@@ -49,6 +49,7 @@ class UpdateSerializer(serializers.ModelSerializer):
             "state",
             *EDITABLE,
             "revision",
+            "main_text_needs_review",
             "urgent",
             "decision",
             "send_by",

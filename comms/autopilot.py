@@ -14,12 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from babel.lists import format_list
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext, ngettext
 
 from comms import drafts, obligations, satisfaction
 from comms.boards.build_update import board_facts
@@ -30,9 +32,17 @@ from comms.models import CadencePolicy, Channel, Deadline, Message, Update, Upda
 from comms.outbox import owner_alert, queue_messages, reply_to_address
 from comms.record import OrgPlan, decision_fact, entry_kind_label, project_record, projects_for_drafting
 from projects.bulk import update_each
-from projects.languages import house_english, language_name, language_of, languages_read, main_language
+from projects.languages import (
+    house_english,
+    language_name,
+    language_of,
+    languages_read,
+    main_language,
+    ui_locale,
+)
 from projects.models import Contact, Decision, OrganisationSettings
 from projects.portal_access import portal_url
+from projects.team_language import speaking_to_member
 
 NEXT_TICK = dt.timedelta(minutes=1)
 
@@ -114,19 +124,23 @@ def plan_draft(
                 explanation=release.explanation,
             )
         )
-    how = (
-        "It goes out by itself when the review window ends."
-        if project.auto_send_drafts
-        else "It waits for you."
-    )
-    notice = owner_alert(
-        project,
-        subject=f"Draft to review: {draft.subject}",
-        body=f"{entry_kind_label(draft.kind)} for {project} is drafted and waiting for your review.\n"
-        f"It is owed to the client {send_by.explanation}.\n{how}\n\n--- draft ---\n{draft.technical}",
-        key="draft-notice:{update}",
-        now=now,
-    )
+    with speaking_to_member(project.owner):
+        how = (
+            gettext("It goes out by itself when the review window ends.")
+            if project.auto_send_drafts
+            else gettext("It waits for you.")
+        )
+        drafted = gettext(
+            "%(kind)s for %(project)s is drafted and waiting for your review.\n"
+            "It is owed to the client %(deadline)s."
+        ) % {"kind": entry_kind_label(draft.kind), "project": project, "deadline": send_by.explanation}
+        notice = owner_alert(
+            project,
+            subject=gettext("Draft to review: %(subject)s") % {"subject": draft.subject},
+            body="\n".join([drafted, how, "", gettext("--- draft ---"), draft.technical]),
+            key="draft-notice:{update}",
+            now=now,
+        )
     if notice:
         plan.notices.append(notice)
     return plan
@@ -462,6 +476,8 @@ def ready_to_send(update, *, by, now, clocks, org):
         update.composed_texts = translated_texts(update, fresh)
         texts = {text.language: text for text in update.composed_texts}
     elif update_route(update, project).channel == Channel.CHAT:
+        if update.main_text_needs_review:
+            raise not_reviewed([main_language(project.client, organisation)])
         texts = {}  # one post in the project's channel, in the draft's own text
     else:
         texts = saved_texts(update, project, organisation)
@@ -472,23 +488,38 @@ def ready_to_send(update, *, by, now, clocks, org):
 
 def saved_texts(update, project, organisation):
     """The texts a person saved, by language, for the languages its recipients read besides the
-    main one (read only when there are some); refused when one is missing or needs review."""
-    others = languages_read(project.mail_recipients(), project.client, organisation)[1:]
-    if not others:
-        return {}
-    texts = {text.language: text for text in update.texts.all()}
+    main one (read only when there are some); refused when one is missing, or when one of them or
+    the main text needs review."""
+    main, *others = languages_read(project.mail_recipients(), project.client, organisation)
+    texts = {text.language: text for text in update.texts.all()} if others else {}
     for language in others:
         if language not in texts:
             raise TextNotReviewed(
-                f"A contact reads {language_name(language)} and this draft has no {language_name(language)} "
-                "text: write it, then send."
+                gettext(
+                    "A contact reads %(language)s and this draft has no %(language)s text: write it, then send."
+                )
+                % {"language": language_name(language)}
             )
-        if texts[language].needs_review:
-            raise TextNotReviewed(
-                f"The {language_name(language)} text needs review since another language was edited: "
-                "check it and save it, then send."
-            )
+    unreviewed = [main] * update.main_text_needs_review + [
+        language for language in others if texts[language].needs_review
+    ]
+    if unreviewed:
+        raise not_reviewed(unreviewed)
     return texts
+
+
+def not_reviewed(languages):
+    names = format_list([language_name(language) for language in languages], locale=ui_locale())
+    return TextNotReviewed(
+        ngettext(
+            "The %(languages)s text needs review since another language was edited: check it and save "
+            "it, then send.",
+            "The %(languages)s texts need review since another language was edited: check them and save "
+            "them, then send.",
+            len(languages),
+        )
+        % {"languages": names}
+    )
 
 
 def record_sent(updates, messages, *, now):
@@ -558,10 +589,13 @@ def edit_draft(update, *, revision, subject, status_line, rag, executive_body, t
     if language and language != main_language(update.project.client, OrganisationSettings.current()):
         return edit_translation(update, current, others, language, fields, rag=rag, now=now)
     fields["rag"] = rag
-    stored = current.values(*fields).first()
+    stored = current.values(*fields, "main_text_needs_review").first()
     if stored and all(stored[name].strip() == value.strip() for name, value in fields.items()):
+        if stored["main_text_needs_review"]:  # read again after a translation's edit: reviewed
+            current.update(main_text_needs_review=False, revision=revision + 1)
+            update.refresh_from_db()
         return update
-    if not current.update(**fields, revision=revision + 1, edited_at=now):
+    if not current.update(**fields, revision=revision + 1, edited_at=now, main_text_needs_review=False):
         raise stale()
     others.update(needs_review=True)
     update.refresh_from_db()
@@ -570,14 +604,15 @@ def edit_draft(update, *, revision, subject, status_line, rag, executive_body, t
 
 def edit_translation(update, current, texts, language, fields, *, rag, now):
     """`edit_draft` for a language besides the main one: its row written (made if a new contact
-    reads it), the other translations marked as needing review when the text changed."""
+    reads it), the main text and the other translations marked as needing review when the text
+    changed."""
     # Locked until the end of the transaction, so no edit of another language slips in between.
     if not current.select_for_update().values_list("pk", flat=True).first():
         raise stale()
     stored = texts.filter(language=language).values(*fields).first()
     unchanged = stored and all(stored[name].strip() == value.strip() for name, value in fields.items())
     if not unchanged:
-        current.update(rag=rag, revision=F("revision") + 1, edited_at=now)
+        current.update(rag=rag, revision=F("revision") + 1, edited_at=now, main_text_needs_review=True)
         texts.exclude(language=language).update(needs_review=True)
     UpdateText.objects.update_or_create(
         update=update, language=language, defaults={**fields, "needs_review": False, "edited_at": now}

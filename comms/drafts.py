@@ -14,8 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from projects.dates import spelled
-from projects.when import zone_label
+from projects.dates import moment, spelled
 
 PHASE_LABELS = {
     "discovery": pgettext_lazy("project phase", "Discovery"),
@@ -378,7 +377,7 @@ def post_launch_checkin(record: ProjectRecord, day: int) -> Draft:
 def decision_confirmation(record: ProjectRecord, decision: DecisionFact) -> Draft:
     facts, on = _Facts(record), _day(decision.made_at.date())
     # The time carries its zone: the caller may hand over UTC, and "15:30" alone would mislead.
-    at = _moment(decision.made_at)
+    at = moment(decision.made_at)
     where = _venue(decision.made_in)
     return facts.draft(
         "decision_confirmation",
@@ -728,13 +727,6 @@ def _venue(venue: str) -> str:
 
 def _day(day: date) -> str:
     return spelled(day)
-
-
-def _moment(instant: datetime) -> str:
-    """A day and time on the wall clock the instant carries, and that clock's city."""
-    if instant.tzinfo is None:
-        raise ValueError(f"{instant} has no time zone, so the wall-clock time it means is unknown.")
-    return f"{spelled(instant)} {instant:%H:%M} {zone_label(instant.tzinfo)}"
 
 
 def _count(n: int, none: str, some: str) -> str:

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comms import drafts, obligations
 from comms.autopilot import (
@@ -57,6 +59,22 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 # Earlier moments are slips of the keyboard (0001, 1926), and far enough back they fall off the
 # calendar arithmetic altogether.
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+# Whole sentences per moment logged by hand (too early, in the future): languages inflect the
+# words around "kickoff call", "decision" and "launch".
+IMPLAUSIBLE = {
+    "kickoff_at": (
+        gettext_lazy("The kickoff call is dated %(year)s: check the year."),
+        gettext_lazy("The kickoff call is in the future: log it once it has happened."),
+    ),
+    "made_at": (
+        gettext_lazy("The decision is dated %(year)s: check the year."),
+        gettext_lazy("The decision is in the future: log it once it has happened."),
+    ),
+    "launched_at": (
+        gettext_lazy("The launch is dated %(year)s: check the year."),
+        gettext_lazy("The launch is in the future: log it once it has happened."),
+    ),
+}
 
 
 class PhaseUnchanged(ValueError):
@@ -97,7 +115,12 @@ def update_project(project, *, by, contacts=None, team=None, **fields):
     if contacts is not None:
         strangers = [contact.name for contact in contacts if contact.client_id != project.client_id]
         if strangers:
-            raise ValidationError({"contacts": f"Not contacts of {project.client}: {', '.join(strangers)}."})
+            raise ValidationError(
+                {
+                    "contacts": _("Not contacts of %(client)s: %(people)s.")
+                    % {"client": project.client, "people": ", ".join(strangers)}
+                }
+            )
         project.contacts.set(contacts)
     if team is not None:
         project.team.set(team)
@@ -110,12 +133,13 @@ def team_time(instant, project):
     return when(instant, Clocks().team(project).timezone)
 
 
-def refuse_implausible(at, field, what):
+def refuse_implausible(at, field):
     """A moment logged by hand happened, and not before EARLIEST."""
+    too_early, in_future = IMPLAUSIBLE[field]
     if at < EARLIEST:
-        raise ValidationError({field: f"The {what} is dated {at.year}: check the year."})
+        raise ValidationError({field: too_early % {"year": at.year}})
     if at > timezone.now() + CLOCK_SKEW:
-        raise ValidationError({field: f"The {what} is in the future: log it once it has happened."})
+        raise ValidationError({field: str(in_future)})
 
 
 def start_project_record(project, *, by=None):
@@ -135,10 +159,13 @@ def log_kickoff(project, *, at, by):
     start the phase cadence and the quiet-client watch from the call."""
     project = Project.objects.select_for_update().select_related("client__calendar").get(pk=project.pk)
     if project.kickoff_at:
-        raise AlreadyLogged(f"The kickoff call is already logged ({team_time(project.kickoff_at, project)}).")
+        raise AlreadyLogged(
+            _("The kickoff call is already logged (%(when)s).")
+            % {"when": team_time(project.kickoff_at, project)}
+        )
     if project.phase == Phase.CLOSED:
-        raise ValidationError({"kickoff_at": "The project is closed."})
-    refuse_implausible(at, "kickoff_at", "kickoff call")
+        raise ValidationError({"kickoff_at": _("The project is closed.")})
+    refuse_implausible(at, "kickoff_at")
     project.kickoff_at = at
     project.save(update_fields=["kickoff_at"])
     clocks = Clocks()
@@ -155,7 +182,7 @@ def log_kickoff(project, *, at, by):
 def log_decision(project, *, summary, made_in, made_at, by, agreed_by=(), awaiting_client=False, now=None):
     """Record a decision; one made by voice gets its written confirmation drafted at once, owed
     within one business day of the call."""
-    refuse_implausible(made_at, "made_at", "decision")
+    refuse_implausible(made_at, "made_at")
     decision = Decision.objects.create(
         project=project,
         summary=summary,
@@ -186,7 +213,9 @@ def change_phase(project, *, to, by, note="", at=None):
     """Move a project to another phase and write it into the phase history."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.phase == to:
-        raise PhaseUnchanged(f"The project is already in {project.get_phase_display()}.")
+        raise PhaseUnchanged(
+            _("The project is already in %(phase)s.") % {"phase": project.get_phase_display()}
+        )
     change = PhaseChange.objects.create(
         project=project,
         from_phase=project.phase,
@@ -245,8 +274,11 @@ def record_launch(project, *, at, by):
     """The project went live: draft the delivery summary and book the day-7 and day-30 check-ins."""
     project = Project.objects.select_for_update().select_related("client__calendar").get(pk=project.pk)
     if project.launched_at:
-        raise AlreadyLogged(f"The launch is already recorded ({team_time(project.launched_at, project)}).")
-    refuse_implausible(at, "launched_at", "launch")
+        raise AlreadyLogged(
+            _("The launch is already recorded (%(when)s).")
+            % {"when": team_time(project.launched_at, project)}
+        )
+    refuse_implausible(at, "launched_at")
     project.launched_at = at
     project.save(update_fields=["launched_at"])
     clocks = Clocks()

@@ -277,6 +277,11 @@ class Update(models.Model):
         help_text="When a person last changed the text. An edited draft goes out as written; the "
         "project page says what changed in the record since.",
     )
+    main_text_needs_review = models.BooleanField(
+        default=False,
+        help_text="A translation was edited since the main language's text was last saved; the "
+        "draft is not sent until that text is saved again.",
+    )
     urgent = models.BooleanField(default=False)
     source = models.ForeignKey(
         Deadline,

@@ -24,10 +24,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import BooleanField, Case, DateTimeField, F, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comms import carriers, providers
 from comms.models import Channel, Deadline, Message
 from projects.header_text import fold_to_line
+from projects.team_language import speaking_to_member
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +165,10 @@ def claim(message_id, *, now):
     )
     if not claimed:
         return None
-    return Message.objects.select_related("project__owner", "contact", "user").get(pk=message_id)
+    # The owner's language: a failure is told to them in it.
+    return Message.objects.select_related("project__owner__member_settings", "contact", "user").get(
+        pk=message_id
+    )
 
 
 def as_email(message):
@@ -400,28 +405,30 @@ def fail(message, reason, *, now, recipient_refused=False):
     elif message.user_id is not None:
         queue_messages(not_yet_queued(admins_told(message, reason, now=now)))
     elif message.project:
-        queue_messages(
-            not_yet_queued(
-                [
-                    owner_alert(
-                        message.project,
-                        subject=f"Not delivered: {fold_to_line(message.subject)}",
-                        body=f"{not_delivered(message)}\n{reason}\n\n"
-                        f"{'Check the address' if message.channel == Channel.EMAIL else 'Check the connection'}"
-                        " and send again.",
-                        key=f"failed:{message.pk}",
-                        now=now,
-                    )
-                ]
+        with speaking_to_member(message.project.owner):
+            check = (
+                _("Check the address and send again.")
+                if message.channel == Channel.EMAIL
+                else _("Check the connection and send again.")
             )
-        )
+            alert = owner_alert(
+                message.project,
+                subject=_("Not delivered: %(subject)s") % {"subject": fold_to_line(message.subject)},
+                body=f"{not_delivered(message)}\n{reason}\n\n{check}",
+                key=f"failed:{message.pk}",
+                now=now,
+            )
+        queue_messages(not_yet_queued([alert]))
     return "failed"
 
 
 def not_delivered(message):
     if message.channel == Channel.EMAIL:
-        return f"Mail to {message.to_email} could not be sent."
-    return f"The {message.get_channel_display().lower()} message to {message.destination} could not be sent."
+        return _("Mail to %(address)s could not be sent.") % {"address": message.to_email}
+    return _("The %(channel)s message to %(destination)s could not be sent.") % {
+        "channel": message.get_channel_display().lower(),
+        "destination": message.destination,
+    }
 
 
 def flag_bounced_contact(message, when):
@@ -430,20 +437,19 @@ def flag_bounced_contact(message, when):
     message.contact.email_bounced_at = when
     message.contact.save(update_fields=["email_bounced_at"])
     if message.project:
-        queue_messages(
-            not_yet_queued(
-                [
-                    owner_alert(
-                        message.project,
-                        subject=f"Bounced: mail to {message.contact.name}",
-                        body=f"“{message.subject}” to {message.to_email} bounced ({message.error}). "
-                        "The contact is flagged and gets no more mail until the address is fixed.",
-                        key=f"bounce:{message.pk}",
-                        now=when,
-                    )
-                ]
+        with speaking_to_member(message.project.owner):
+            alert = owner_alert(
+                message.project,
+                subject=_("Bounced: mail to %(person)s") % {"person": message.contact.name},
+                body=_(
+                    "“%(subject)s” to %(address)s bounced (%(error)s). "
+                    "The contact is flagged and gets no more mail until the address is fixed."
+                )
+                % {"subject": message.subject, "address": message.to_email, "error": message.error},
+                key=f"bounce:{message.pk}",
+                now=when,
             )
-        )
+        queue_messages(not_yet_queued([alert]))
 
 
 def admins_told(message, reason, *, now):
@@ -457,20 +463,29 @@ def admins_told(message, reason, *, now):
         .objects.filter(is_superuser=True, is_active=True)
         .exclude(email="")
         .exclude(email__iexact=message.to_email)
+        .select_related("member_settings")
     )
-    return [
-        team_notice(
-            message.project,
-            admin,
-            kind=DELIVERY_PROBLEM,
-            subject=f"Not delivered to {person}: {fold_to_line(message.subject)}",
-            body=f"Mail to {person} ({message.to_email}) could not be sent.\n{reason}\n\n"
-            "Check their address; the message stays in the admin's list of failed mail.",
-            key=f"team-failed:{message.pk}:{admin.pk}",
-            now=now,
-        )
-        for admin in admins
-    ]
+    notices = []
+    for admin in admins:
+        with speaking_to_member(admin):
+            failed = _("Mail to %(person)s (%(address)s) could not be sent.") % {
+                "person": person,
+                "address": message.to_email,
+            }
+            check = _("Check their address; the message stays in the admin's list of failed mail.")
+            notices.append(
+                team_notice(
+                    message.project,
+                    admin,
+                    kind=DELIVERY_PROBLEM,
+                    subject=_("Not delivered to %(person)s: %(subject)s")
+                    % {"person": person, "subject": fold_to_line(message.subject)},
+                    body=f"{failed}\n{reason}\n\n{check}",
+                    key=f"team-failed:{message.pk}:{admin.pk}",
+                    now=now,
+                )
+            )
+    return notices
 
 
 def not_yet_queued(notices):

@@ -26,7 +26,13 @@ def projects_for_drafting(project_ids):
     """Projects with everything a draft needs, in a fixed number of queries for any number of them."""
     return (
         Project.objects.filter(pk__in=project_ids)
-        .select_related("client__calendar", "client__account_owner", "owner", "lead", "team_calendar")
+        .select_related(
+            "client__calendar",
+            "client__account_owner",
+            "owner__member_settings",  # the language the owner is told of the drafts in
+            "lead",
+            "team_calendar",
+        )
         .prefetch_related(
             "team",
             "contacts",

@@ -18,14 +18,24 @@ from comms.outbox import meet_response_deadlines, queue_messages, reply_to_addre
 from projects.header_text import fold_to_line
 
 # Urgent mail: an "urgent"-type word in the subject, or the sender's mail client marking it high
-# priority. Kept narrow on purpose: a false "urgent" costs the team a 1-hour clock.
-URGENT_WORDS = re.compile(r"\b(urgent|asap|emergency|outage|down|critical)\b", re.IGNORECASE)
+# priority. Kept narrow on purpose: a false "urgent" costs the team a 1-hour clock. The words of
+# every language we write in, since a client may write in any of them whatever their setting.
+URGENT_WORDS = re.compile(
+    r"\b("
+    r"urgent|asap|emergency|outage|down|critical"  # English
+    r"|dringend|eilt|notfall|ausfall|störung|kritisch"  # German
+    r"|urgence|panne|critique"  # French (its "urgent", "urgente" are above and below)
+    r"|urgente|urgencia|emergencia|caído|caída|crítico|crítica"  # Spanish
+    r")\b",
+    re.IGNORECASE,
+)
 HIGH_PRIORITY = {("importance", "high"), ("x-priority", "1"), ("x-priority", "2"), ("priority", "urgent")}
 
 
 def is_urgent(subject, headers=()):
-    """Urgent when the subject says so (urgent, ASAP, emergency, outage, down, critical) or a
-    header marks it: Importance: high, X-Priority: 1 or 2, Priority: urgent."""
+    """Urgent when the subject says so (urgent, ASAP, emergency, outage, down, critical, or the
+    same in German, French or Spanish) or a header marks it: Importance: high, X-Priority: 1 or 2,
+    Priority: urgent."""
     if URGENT_WORDS.search(subject or ""):
         return True
     return any(

@@ -17,7 +17,9 @@ from collections import Counter
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comms import obligations
 from comms.autopilot import (
@@ -39,9 +41,10 @@ from comms.record import OrgPlan, person_name, project_record, projects_for_draf
 from escalations.models import Category, Escalation, Severity
 from escalations.services import acknowledge_overdue, raise_escalation, resolve_overdue
 from projects.bulk import update_each
+from projects.dates import moment
 from projects.header_text import fold_to_line
-from projects.health import plural
 from projects.models import Commitment, Phase, Project
+from projects.team_language import speaking_to_member
 from projects.when import when
 
 BATCH = 200
@@ -71,7 +74,7 @@ def run_tick(now=None):
             due = list(
                 Deadline.objects.due(now)
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related("owner")[:BATCH]
+                .select_related("owner__member_settings")[:BATCH]
             )
             if not due:
                 break
@@ -271,14 +274,18 @@ class TickPass:
         self.new_problems.append(deadline)
         if deadline.project_id:
             project = self.projects.get(deadline.project_id)
-            notice = project and owner_alert(
-                project,
-                subject=f"Needs your attention: {project}",
-                body=f"The portal could not act on “{deadline.get_kind_display()}”: {problem}",
-                # A digest, not hash(): the same problem seen by two worker processes is one alert.
-                key=f"problem:{deadline.pk}:{digest(problem)}",
-                now=self.now,
-            )
+            if project is None:
+                return
+            with speaking_to_member(project.owner):
+                notice = owner_alert(
+                    project,
+                    subject=_("Needs your attention: %(project)s") % {"project": project},
+                    body=_("The portal could not act on “%(deadline)s”: %(problem)s")
+                    % {"deadline": deadline.get_kind_display(), "problem": problem},
+                    # A digest, not hash(): the same problem seen by two worker processes is one alert.
+                    key=f"problem:{deadline.pk}:{digest(problem)}",
+                    now=self.now,
+                )
             if notice:
                 self.problem_notices.append(notice)
 
@@ -287,26 +294,45 @@ class TickPass:
         fix neither a calendar nor their own missing address."""
         if not self.new_problems:
             return []
-        lines = [
-            f"- {self.projects.get(deadline.project_id) or person_name(deadline.owner)}, "
-            f"“{deadline.get_kind_display()}”: {deadline.problem}"
-            for deadline in self.new_problems
-        ]
-        body = "The portal could not act on these deadlines; each is tried again every hour and is listed "
-        body += "in admin → Deadlines.\n\n" + "\n".join(lines)
-        subject = f"Needs an admin: {plural(len(self.new_problems), 'deadline')} could not be acted on"
-        return [
-            team_notice(
-                None,
-                admin,
-                kind="deadline_problem",
-                subject=subject,
-                body=body,
-                key=f"problems:{digest(body)}:{admin.pk}",
-                now=self.now,
+        admins = (
+            get_user_model()
+            .objects.filter(is_superuser=True, is_active=True)
+            .exclude(email="")
+            .select_related("member_settings")
+        )
+        return [self.admin_notice(admin) for admin in admins]
+
+    def admin_notice(self, admin):
+        count = len(self.new_problems)
+        with speaking_to_member(admin):
+            lines = [
+                _("- %(what)s, “%(deadline)s”: %(problem)s")
+                % {
+                    "what": self.projects.get(deadline.project_id) or person_name(deadline.owner),
+                    "deadline": deadline.get_kind_display(),
+                    "problem": deadline.problem,
+                }
+                for deadline in self.new_problems
+            ]
+            body = _(
+                "The portal could not act on these deadlines; each is tried again every hour and is listed "
+                "in admin → Deadlines."
             )
-            for admin in get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(email="")
-        ]
+            body += "\n\n" + "\n".join(lines)
+            subject = ngettext(
+                "Needs an admin: %(count)s deadline could not be acted on",
+                "Needs an admin: %(count)s deadlines could not be acted on",
+                count,
+            ) % {"count": count}
+        return team_notice(
+            None,
+            admin,
+            kind="deadline_problem",
+            subject=subject,
+            body=body,
+            key=f"problems:{digest(body)}:{admin.pk}",
+            now=self.now,
+        )
 
     def retire(self, deadline):
         deadline.is_active = False
@@ -386,23 +412,36 @@ class TickPass:
                 self.late_by_grace(deadline, project),
                 business_days=policy.quiet_after_business_days,
             )
-            self.alert(
-                project,
-                f"quiet:{deadline.pk}:{deadline.occurrence}",
-                f"{project.client} has gone quiet",
-                f"No message from any contact of {project.client} on {project} for "
-                f"{policy.quiet_after_business_days} business days. A friendly nudge is drafted for you.",
-            )
+            days = policy.quiet_after_business_days
+            with speaking_to_member(project.owner):
+                self.alert(
+                    project,
+                    f"quiet:{deadline.pk}:{deadline.occurrence}",
+                    _("%(client)s has gone quiet") % {"client": project.client},
+                    ngettext(
+                        "No message from any contact of %(client)s on %(project)s for %(count)s business day. "
+                        "A friendly nudge is drafted for you.",
+                        "No message from any contact of %(client)s on %(project)s for %(count)s business days. "
+                        "A friendly nudge is drafted for you.",
+                        days,
+                    )
+                    % {"client": project.client, "project": project, "count": days},
+                )
             grace = self.late_by_grace(deadline, project)
             deadline.due_at, deadline.explanation = grace.at, grace.explanation
         else:
             project.client_silence = "overdue"
-            self.alert(
-                project,
-                f"silent:{deadline.pk}:{deadline.occurrence}",
-                f"{project.client} is still silent",
-                f"{project.client} has not written about {project} since the nudge. Consider a call in the shared window.",
-            )
+            with speaking_to_member(project.owner):
+                self.alert(
+                    project,
+                    f"silent:{deadline.pk}:{deadline.occurrence}",
+                    _("%(client)s is still silent") % {"client": project.client},
+                    _(
+                        "%(client)s has not written about %(project)s since the nudge. "
+                        "Consider a call in the shared window."
+                    )
+                    % {"client": project.client, "project": project},
+                )
             self.retire(deadline)
         self.changed_projects[project.pk] = project
 
@@ -434,12 +473,14 @@ class TickPass:
         update.state = Update.State.OVERDUE
         self.changed_updates[update.pk] = update
         project = self.projects[update.project_id]
-        self.alert(
-            project,
-            f"overdue:{update.pk}",
-            f"Overdue: {update.subject}",
-            f"This draft for {project.client} has not been sent; it was {deadline.explanation}.",
-        )
+        with speaking_to_member(project.owner):
+            self.alert(
+                project,
+                f"overdue:{update.pk}",
+                _("Overdue: %(subject)s") % {"subject": update.subject},
+                _("This draft for %(client)s has not been sent; it was %(deadline)s.")
+                % {"client": project.client, "deadline": deadline.explanation},
+            )
         self.summary["overdue"] += 1
 
     def morning_digest(self, deadline):
@@ -447,13 +488,17 @@ class TickPass:
         owner = deadline.owner
         team = self.clocks.of(self.clocks.team_default_calendar())
         end_of_day = obligations.end_of_today(self.now, team)
-        lines = digest_lines(owner, now=self.now, end_of_day=end_of_day, clocks=self.clocks)
+        with speaking_to_member(owner):
+            lines = digest_lines(owner, now=self.now, end_of_day=end_of_day, clocks=self.clocks)
+            subject = ngettext(
+                "Today: %(count)s thing needs you", "Today: %(count)s things need you", len(lines)
+            ) % {"count": len(lines)}
         if lines:
             notice = team_notice(
                 None,
                 owner,
                 kind="morning_digest",
-                subject=f"Today: {plural(len(lines), 'thing')} {'needs' if len(lines) == 1 else 'need'} you",
+                subject=subject,
                 body="\n".join(f"- {line}" for line in lines),
                 key=f"digest:{deadline.pk}:{deadline.occurrence}",
                 now=self.now,
@@ -469,18 +514,26 @@ class TickPass:
     def response_reminder(self, deadline):
         """80% of the response time is gone and the client is still waiting: tell the owner."""
         self.retire(deadline)
-        message = Message.objects.select_related("project__client", "project__owner").get(
+        message = Message.objects.select_related("project__client", "project__owner__member_settings").get(
             pk=deadline.message_id
         )
         if message.responded_at is None:
             zone = self.clocks.team(message.project).timezone
-            self.alert(
-                message.project,
-                f"reply-reminder:{message.pk}",
-                f"Reply due soon: {fold_to_line(message.subject)}",
-                f"{message.from_email} wrote {when(message.created_at, zone)} and is waiting. "
-                f"Reply by {when(message.respond_by, zone)} at the latest (an acknowledgement counts).",
-            )
+            with speaking_to_member(message.project.owner):
+                self.alert(
+                    message.project,
+                    f"reply-reminder:{message.pk}",
+                    _("Reply due soon: %(subject)s") % {"subject": fold_to_line(message.subject)},
+                    _(
+                        "%(sender)s wrote %(written)s and is waiting. "
+                        "Reply by %(deadline)s at the latest (an acknowledgement counts)."
+                    )
+                    % {
+                        "sender": message.from_email,
+                        "written": moment(message.created_at, zone),
+                        "deadline": moment(message.respond_by, zone),
+                    },
+                )
             self.summary["reply reminders"] += 1
 
     def response_due(self, deadline):
@@ -521,20 +574,25 @@ def digest_lines(owner, *, now, end_of_day, clocks):
     """What is late, breached or due by the end of the owner's business day, across their projects;
     a promise is late by the date on its project's team calendar."""
     lines = [
-        f"{update.project}: “{update.subject}” is overdue — it was owed "
-        f"{when(update.send_by, clocks.team(update.project).timezone)}."
+        _("%(project)s: “%(subject)s” is overdue — it was owed %(deadline)s.")
+        % {
+            "project": update.project,
+            "subject": update.subject,
+            "deadline": moment(update.send_by, clocks.team(update.project).timezone),
+        }
         for update in Update.objects.filter(project__owner=owner, state=Update.State.OVERDUE).select_related(
             "project__client"
         )
     ]
     lines += [
-        f"{update.project}: “{update.subject}” waits for your review, owed today."
+        _("%(project)s: “%(subject)s” waits for your review, owed today.")
+        % {"project": update.project, "subject": update.subject}
         for update in Update.objects.filter(
             project__owner=owner, state=Update.State.DRAFT, send_by__lte=end_of_day
         ).select_related("project__client")
     ]
     lines += [
-        f"{project}: the client has gone quiet."
+        _("%(project)s: the client has gone quiet.") % {"project": project}
         for project in Project.objects.filter(owner=owner)
         .exclude(client_silence="on_time")
         .select_related("client")
@@ -549,12 +607,18 @@ def digest_lines(owner, *, now, end_of_day, clocks):
         .select_related("project__client", "project__team_calendar")
     )
     lines += [
-        f"{commitment.project}: “{commitment.description}” was promised for {commitment.due_on:%a %d %b} and is open."
+        _("%(project)s: “%(promise)s” was promised for %(day)s and is open.")
+        % {
+            "project": commitment.project,
+            "promise": commitment.description,
+            "day": dateformat.format(commitment.due_on, "D d M"),
+        }
         for commitment in promises
         if commitment.is_overdue(clocks.team(commitment.project).local_date(now))
     ]
     lines += [
-        f"{message.project}: mail to {message.to_email} failed — {message.error}"
+        _("%(project)s: mail to %(address)s failed — %(error)s")
+        % {"project": message.project, "address": message.to_email, "error": message.error}
         for message in Message.objects.filter(
             project__owner=owner,
             state=Message.State.FAILED,
@@ -586,6 +650,11 @@ def undelivered_team_mail_lines(admin, *, now):
         .order_by("created_at")
     )
     return [
-        f"Not delivered: {fold_to_line(message.subject)} to {message.to_email}: {' '.join(message.error.split())}"
+        _("Not delivered: %(subject)s to %(address)s: %(error)s")
+        % {
+            "subject": fold_to_line(message.subject),
+            "address": message.to_email,
+            "error": " ".join(message.error.split()),
+        }
         for message in failed
     ]

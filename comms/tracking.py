@@ -6,9 +6,12 @@ from anymail.signals import tracking
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comms.models import Message
 from comms.outbox import flag_bounced_contact, owner_alert, queue_messages
+from projects.team_language import speaking_to_member
 
 STATES = {
     "queued": Message.State.SENT,
@@ -19,7 +22,17 @@ STATES = {
     "failed": Message.State.FAILED,
 }
 # The contact asked for no more mail: routine updates stop; the message itself was delivered.
-OPTED_OUT = {"complained": "marked our mail as spam", "unsubscribed": "unsubscribed"}
+# What the owner is told: (subject, first sentence).
+OPTED_OUT = {
+    "complained": (
+        gettext_lazy("%(person)s marked our mail as spam"),
+        gettext_lazy("%(person)s (%(address)s) marked our mail as spam on “%(subject)s”."),
+    ),
+    "unsubscribed": (
+        gettext_lazy("%(person)s unsubscribed"),
+        gettext_lazy("%(person)s (%(address)s) unsubscribed on “%(subject)s”."),
+    ),
+}
 # A later report never moves a message back (a late "sent" after "delivered").
 RANK = {Message.State.SENT: 1, Message.State.DELIVERED: 2, Message.State.BOUNCED: 3, Message.State.FAILED: 3}
 
@@ -36,7 +49,7 @@ def record_delivery_event(sender, event, esp_name, **kwargs):
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(of=("self",))
-            .select_related("project__owner", "contact")
+            .select_related("project__owner__member_settings", "contact")
             .filter(provider_message_id=event.message_id, to_email__iexact=event.recipient or "")
             .first()
         )
@@ -55,7 +68,7 @@ def record_delivery_event(sender, event, esp_name, **kwargs):
 @transaction.atomic
 def opted_out(event, what):
     message = (
-        Message.objects.select_related("project__owner", "contact")
+        Message.objects.select_related("project__owner__member_settings", "contact")
         .filter(provider_message_id=event.message_id, to_email__iexact=event.recipient or "")
         .first()
     )
@@ -64,16 +77,18 @@ def opted_out(event, what):
     message.contact.receives_updates = False
     message.contact.save(update_fields=["receives_updates"])
     if message.project:
-        queue_messages(
-            [
-                owner_alert(
-                    message.project,
-                    subject=f"{message.contact.name} {what}",
-                    body=f"{message.contact.name} ({message.to_email}) {what} on “{message.subject}”. "
+        subject, did = what
+        with speaking_to_member(message.project.owner):
+            values = {"person": message.contact.name, "address": message.to_email, "subject": message.subject}
+            alert = owner_alert(
+                message.project,
+                subject=subject % values,
+                body=f"{did % values} "
+                + _(
                     "They get no more routine updates; talk to them, and tick “receives updates” again "
-                    "only if they ask.",
-                    key=f"opted-out:{message.pk}",
-                    now=event.timestamp or timezone.now(),
-                )
-            ]
-        )
+                    "only if they ask."
+                ),
+                key=f"opted-out:{message.pk}",
+                now=event.timestamp or timezone.now(),
+            )
+        queue_messages([alert])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comms.models import Update, UpdateVisual
 
@@ -17,9 +18,11 @@ LARGEST_IMAGE = 5 * 1024 * 1024
 def add_visual(update, *, caption, now, image=None, link=""):
     update = Update.objects.select_for_update().get(pk=update.pk)
     if update.state not in (Update.State.DRAFT, Update.State.OVERDUE):
-        raise ValidationError("This update is no longer a draft: what was sent stays as it was sent.")
+        raise ValidationError(_("This update is no longer a draft: what was sent stays as it was sent."))
     if image is not None and image.size > LARGEST_IMAGE:
-        raise ValidationError({"image": f"The image is {image.size // 1024} KB; keep it under 5 MB."})
+        raise ValidationError(
+            {"image": _("The image is %(size)s KB; keep it under 5 MB.") % {"size": image.size // 1024}}
+        )
     visual = UpdateVisual(update=update, caption=caption, link=link, added_at=now)
     if image is not None:
         visual.image = image
@@ -31,6 +34,6 @@ def add_visual(update, *, caption, now, image=None, link=""):
 @transaction.atomic
 def remove_visual(visual):
     if visual.update.state not in (Update.State.DRAFT, Update.State.OVERDUE):
-        raise ValidationError("This update is no longer a draft: what was sent stays as it was sent.")
+        raise ValidationError(_("This update is no longer a draft: what was sent stays as it was sent."))
     visual.image.delete(save=False)
     visual.delete()

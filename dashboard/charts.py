@@ -1,11 +1,15 @@
 """Small server-rendered charts for the dashboard: figures in, an accessible inline SVG string out.
-Pure (no Django), and free of style="" attributes so the strict Content-Security-Policy holds."""
+Pure (of Django only its gettext: the words are said in the reader's language), and free of style=""
+attributes so the strict Content-Security-Policy holds."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from xml.sax.saxutils import escape
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 SLOT = 44  # horizontal room per week
 BAR = 30
@@ -56,8 +60,9 @@ def weekly_bars(
         slot_x = LEFT + SLOT * index
         middle = slot_x + SLOT / 2
         if value is None:
+            tooltip = _("w/c %(week)s: no data") % {"week": label}
             parts.append(
-                f'<g class="chart-gap"><title>{escape(f"w/c {label}: no data")}</title>'
+                f'<g class="chart-gap"><title>{escape(tooltip)}</title>'
                 f'<line x1="{slot_x + (SLOT - BAR) / 2}" y1="{baseline - 1}"'
                 f' x2="{slot_x + (SLOT + BAR) / 2}" y2="{baseline - 1}"'
                 f' stroke="{MUTED}" stroke-width="2" stroke-dasharray="3 3"/></g>'
@@ -65,10 +70,11 @@ def weekly_bars(
         else:
             bar_height = round(PLOT_HEIGHT * min(max(value, 0), top) / top, 2)
             bar_top = baseline - bar_height
+            tooltip = _("w/c %(week)s: %(figure)s") % {"week": label, "figure": figure(value, unit)}
             parts.append(
                 f'<rect class="chart-bar" x="{slot_x + (SLOT - BAR) / 2}" y="{bar_top}"'
                 f' width="{BAR}" height="{bar_height}" fill="{BAR_FILL}">'
-                f"<title>{escape(f'w/c {label}: {figure(value, unit)}')}</title></rect>"
+                f"<title>{escape(tooltip)}</title></rect>"
                 f'<text class="chart-value" x="{middle}" y="{bar_top - 4}" text-anchor="middle"'
                 f' fill="{INK}">{escape(figure(value, unit))}</text>'
             )
@@ -85,19 +91,35 @@ def summary(title: str, weeks: list[tuple[str, float | None]], unit: str) -> str
     count = len(weeks)
     known = [(label, value) for label, value in weeks if value is not None]
     if not known:
-        return f"{title} per week, last {count} week{plural(count)}: no data."
+        return ngettext(
+            "%(title)s per week, last %(count)s week: no data.",
+            "%(title)s per week, last %(count)s weeks: no data.",
+            count,
+        ) % {"title": title, "count": count}
     latest = weeks[-1][1]
-    said = [f"{figure(latest, unit)} this week" if latest is not None else "no data this week"]
+    said = [
+        _("%(figure)s this week") % {"figure": figure(latest, unit)}
+        if latest is not None
+        else _("no data this week")
+    ]
     # The most recent low and high are the ones a lead can still act on.
     low_label, low = min(reversed(known), key=lambda week: week[1])
     high_label, high = max(reversed(known), key=lambda week: week[1])
-    said.append(f"lowest {figure(low, unit)} in week of {low_label}")
+    said.append(_("lowest %(figure)s in week of %(week)s") % {"figure": figure(low, unit), "week": low_label})
     if high != low:
-        said.append(f"highest {figure(high, unit)} in week of {high_label}")
+        said.append(
+            _("highest %(figure)s in week of %(week)s") % {"figure": figure(high, unit), "week": high_label}
+        )
     gaps = count - len(known)
     if gaps:
-        said.append(f"no data for {gaps} week{plural(gaps)}")
-    return f"{title} per week, last {count} week{plural(count)}: {', '.join(said)}."
+        said.append(
+            ngettext("no data for %(count)s week", "no data for %(count)s weeks", gaps) % {"count": gaps}
+        )
+    return ngettext(
+        "%(title)s per week, last %(count)s week: %(summary)s.",
+        "%(title)s per week, last %(count)s weeks: %(summary)s.",
+        count,
+    ) % {"title": title, "count": count, "summary": ", ".join(said)}
 
 
 def figure(value: float, unit: str) -> str:
@@ -110,7 +132,3 @@ def figure(value: float, unit: str) -> str:
 
 def slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "chart"
-
-
-def plural(count: int) -> str:
-    return "" if count == 1 else "s"

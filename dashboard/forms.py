@@ -3,6 +3,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from comms.models import Channel, MessageType, Update, UpdateText, UpdateVisual
 from escalations.models import Category, CategoryRoute, Severity
@@ -11,21 +14,27 @@ from projects.models import Client, Commitment, Contact, Decision, Phase, Projec
 
 
 class PortfolioFilter(forms.Form):
-    q = forms.CharField(required=False, label="Search")
+    q = forms.CharField(required=False, label=gettext_lazy("Search"))
     owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    phase = forms.ChoiceField(required=False, choices=[("", "Active phases"), *Phase.choices])
+    phase = forms.ChoiceField(required=False, choices=[("", gettext_lazy("Active phases")), *Phase.choices])
     client = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     health = forms.ChoiceField(
-        required=False, choices=[("", "Any health"), ("red", "Red"), ("amber", "Amber"), ("green", "Green")]
+        required=False,
+        choices=[
+            ("", gettext_lazy("Any health")),
+            ("red", gettext_lazy("Red")),
+            ("amber", gettext_lazy("Amber")),
+            ("green", gettext_lazy("Green")),
+        ],
     )
 
     def __init__(self, *args, owners=(), clients=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [
-            ("", "Any owner"),
+            ("", _("Any owner")),
             *[(u.pk, u.get_full_name() or u.username) for u in owners],
         ]
-        self.fields["client"].choices = [("", "Any client"), *[(c.pk, c.name) for c in clients]]
+        self.fields["client"].choices = [("", _("Any client")), *[(c.pk, c.name) for c in clients]]
 
 
 class DraftForm(forms.ModelForm):
@@ -43,7 +52,7 @@ class DraftForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("revision") != self.instance.revision:
             raise forms.ValidationError(
-                "Someone else changed this draft while you were editing it. Reload to see their version."
+                _("Someone else changed this draft while you were editing it. Reload to see their version.")
             )
         return cleaned
 
@@ -79,9 +88,9 @@ class DecisionForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
-            "made_in": "Where it was made",
-            "agreed_by": "Who agreed",
-            "awaiting_client": "The client still has to decide",
+            "made_in": gettext_lazy("Where it was made"),
+            "agreed_by": gettext_lazy("Who agreed"),
+            "awaiting_client": gettext_lazy("The client still has to decide"),
         }
 
     def __init__(self, *args, project, **kwargs):
@@ -94,7 +103,7 @@ class CommitmentForm(forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["description", "due_on", "in_scope", "board_card"]
-        labels = {"board_card": "Board card ID (optional)"}
+        labels = {"board_card": gettext_lazy("Board card ID (optional)")}
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
 
 
@@ -102,17 +111,19 @@ class VisualForm(forms.ModelForm):
     """A screenshot or mockup (an image file), or a link to a staging site or a video."""
 
     # A link typed without its scheme (preview.example.com) is taken as https.
-    link = forms.URLField(required=False, max_length=500, assume_scheme="https", label="Or a link")
+    link = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", label=gettext_lazy("Or a link")
+    )
 
     class Meta:
         model = UpdateVisual
         fields = ["image", "link", "caption"]
-        labels = {"image": "Screenshot or mockup", "caption": "What it shows"}
+        labels = {"image": gettext_lazy("Screenshot or mockup"), "caption": gettext_lazy("What it shows")}
 
     def clean(self):
         cleaned = super().clean()
         if bool(cleaned.get("image")) == bool(cleaned.get("link")):
-            raise forms.ValidationError("Give an image or a link, not both.")
+            raise forms.ValidationError(_("Give an image or a link, not both."))
         return cleaned
 
 
@@ -123,7 +134,10 @@ class ProgressForm(forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["progress", "recovery_plan"]
-        labels = {"progress": "Done, in per cent", "recovery_plan": "Recovery plan"}
+        labels = {
+            "progress": gettext_lazy("Done, in per cent"),
+            "recovery_plan": gettext_lazy("Recovery plan"),
+        }
         widgets = {
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100}),
             "recovery_plan": forms.Textarea(attrs={"rows": 2}),
@@ -133,15 +147,20 @@ class ProgressForm(forms.ModelForm):
 class WaitingForm(forms.Form):
     what = forms.CharField(
         max_length=300,
-        label="Waiting on the client for",
-        help_text="A sign-off, an answer, access: updates and the portal then say it is their move.",
+        label=gettext_lazy("Waiting on the client for"),
+        help_text=gettext_lazy(
+            "A sign-off, an answer, access: updates and the portal then say it is their move."
+        ),
     )
 
 
 class PhaseForm(forms.Form):
-    to = forms.ChoiceField(choices=Phase.choices, label="Move to")
+    to = forms.ChoiceField(choices=Phase.choices, label=gettext_lazy("Move to"))
     note = forms.CharField(
-        required=False, max_length=300, help_text="Said in the one-line notice to the client."
+        required=False,
+        max_length=300,
+        label=gettext_lazy("Note"),
+        help_text=gettext_lazy("Said in the one-line notice to the client."),
     )
 
     def __init__(self, *args, project, **kwargs):
@@ -150,35 +169,45 @@ class PhaseForm(forms.Form):
 
     def clean_to(self):
         if self.cleaned_data["to"] == self.project.phase:
-            raise forms.ValidationError(f"The project is already in {self.project.get_phase_display()}.")
+            raise forms.ValidationError(
+                _("The project is already in %(phase)s.") % {"phase": self.project.get_phase_display()}
+            )
         return self.cleaned_data["to"]
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Your reply")
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label=gettext_lazy("Your reply"))
 
 
 class PhoneAnswerForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="What was agreed on the phone",
-        help_text="Kept in the record as the answer; it meets the reply deadline.",
+        label=gettext_lazy("What was agreed on the phone"),
+        help_text=gettext_lazy("Kept in the record as the answer; it meets the reply deadline."),
     )
 
 
 class EscalationForm(forms.Form):
-    category = forms.ChoiceField(choices=[c for c in Category.choices if c[0] != Category.UNANSWERED_MAIL])
-    severity = forms.ChoiceField(choices=Severity.choices)
-    title = forms.CharField(max_length=200, validators=[single_line])
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(
+        choices=[c for c in Category.choices if c[0] != Category.UNANSWERED_MAIL],
+        label=gettext_lazy("Category"),
+    )
+    severity = forms.ChoiceField(choices=Severity.choices, label=gettext_lazy("Severity"))
+    title = forms.CharField(max_length=200, validators=[single_line], label=gettext_lazy("Title"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Description"))
     documentation = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Links, and what has been tried so far.",
+        label=gettext_lazy("Documentation"),
+        help_text=gettext_lazy("Links, and what has been tried so far."),
     )
     tell_client = forms.TypedChoiceField(
-        label="Tell the client",
-        choices=[("", "As the category says"), ("yes", "Yes"), ("no", "No")],
+        label=gettext_lazy("Tell the client"),
+        choices=[
+            ("", gettext_lazy("As the category says")),
+            ("yes", gettext_lazy("Yes")),
+            ("no", gettext_lazy("No")),
+        ],
         coerce=lambda answer: answer == "yes",
         empty_value=None,
         required=False,
@@ -189,10 +218,13 @@ class EscalationForm(forms.Form):
         super().__init__(*args, **kwargs)
         told = told if told is not None else CategoryRoute.client_told_by_default()
         defaults = "; ".join(
-            f"{label} — {'told' if told[category] else 'not told'}"
+            (_("%(category)s — told") if told[category] else _("%(category)s — not told"))
+            % {"category": label}
             for category, label in self.fields["category"].choices
         )
-        self.fields["tell_client"].help_text = f"When it is raised and resolved. By default: {defaults}."
+        self.fields["tell_client"].help_text = _(
+            "When it is raised and resolved. By default: %(defaults)s."
+        ) % {"defaults": defaults}
 
     def clean(self):
         data = super().clean()
@@ -204,28 +236,28 @@ class EscalationForm(forms.Form):
 
 class EscalationStepForm(forms.Form):
     STEPS = [
-        ("move_up", "Move up"),
-        ("comment", "Comment"),
-        ("wait", "Wait on the client (pauses the resolve clock)"),
-        ("resume", "Resume (the client has answered)"),
-        ("resolve", "Resolve"),
-        ("close", "Close"),
+        ("move_up", pgettext_lazy("escalation step", "Move up")),
+        ("comment", pgettext_lazy("escalation step", "Comment")),
+        ("wait", pgettext_lazy("escalation step", "Wait on the client (pauses the resolve clock)")),
+        ("resume", pgettext_lazy("escalation step", "Resume (the client has answered)")),
+        ("resolve", pgettext_lazy("escalation step", "Resolve")),
+        ("close", pgettext_lazy("escalation step", "Close")),
     ]
 
-    step = forms.ChoiceField(choices=STEPS)
+    step = forms.ChoiceField(choices=STEPS, label=gettext_lazy("Step"))
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Note, reason, what is awaited, or resolution",
+        label=gettext_lazy("Note, reason, what is awaited, or resolution"),
     )
-    what = forms.CharField(required=False, label="Post-mortem: what happened")
-    why = forms.CharField(required=False, label="Why it happened")
-    prevention = forms.CharField(required=False, label="What prevents a repeat")
+    what = forms.CharField(required=False, label=gettext_lazy("Post-mortem: what happened"))
+    why = forms.CharField(required=False, label=gettext_lazy("Why it happened"))
+    prevention = forms.CharField(required=False, label=gettext_lazy("What prevents a repeat"))
 
 
 class LaunchForm(forms.Form):
     launched_at = forms.DateTimeField(
-        label="Went live at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=gettext_lazy("Went live at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
     def __init__(self, *args, project, **kwargs):
@@ -235,18 +267,24 @@ class LaunchForm(forms.Form):
     def clean(self):
         if self.project.launched_at:
             raise forms.ValidationError(
-                f"The launch is already recorded ({self.project.launched_at:%d %b %Y %H:%M})."
+                _("The launch is already recorded (%(when)s).")
+                % {"when": dateformat.format(self.project.launched_at, "d M Y H:i")}
             )
         return super().clean()
 
 
 class MeetingForm(forms.Form):
-    venue = forms.ChoiceField(choices=[("call", "Call"), ("meeting", "Meeting")], label="Kind")
+    venue = forms.ChoiceField(
+        choices=[("call", gettext_lazy("Call")), ("meeting", gettext_lazy("Meeting"))],
+        label=gettext_lazy("Kind"),
+    )
     held_at = forms.DateTimeField(
-        label="Held at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=gettext_lazy("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     recap = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), help_text="What was covered and agreed."
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=gettext_lazy("Recap"),
+        help_text=gettext_lazy("What was covered and agreed."),
     )
 
 
@@ -263,9 +301,11 @@ class ChannelsForm(forms.Form):
 
 
 class CadenceForm(forms.Form):
-    phase = forms.ChoiceField(choices=[c for c in Phase.choices if c[0] != Phase.CLOSED])
-    interval_days = forms.IntegerField(min_value=1, max_value=90, label="Every N days")
-    business_days_only = forms.BooleanField(required=False, label="Count business days only")
+    phase = forms.ChoiceField(
+        choices=[c for c in Phase.choices if c[0] != Phase.CLOSED], label=gettext_lazy("Phase")
+    )
+    interval_days = forms.IntegerField(min_value=1, max_value=90, label=gettext_lazy("Every N days"))
+    business_days_only = forms.BooleanField(required=False, label=gettext_lazy("Count business days only"))
 
 
 class ContactForm(forms.ModelForm):
@@ -276,9 +316,9 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = ["name", "email", "kind", "role", "phone", "receives_updates", "language"]
         labels = {
-            "kind": "Gets the update for",
-            "receives_updates": "Receives updates",
-            "language": "Reads in",
+            "kind": gettext_lazy("Gets the update for"),
+            "receives_updates": gettext_lazy("Receives updates"),
+            "language": gettext_lazy("Reads in"),
         }
 
 
@@ -302,11 +342,11 @@ class ConnectionsForm(forms.ModelForm):
         model = Project
         fields = ["slack_channel", "board", "board_done_list", "board_next_list", "board_decision_label"]
         labels = {
-            "slack_channel": "Slack channel ID",
-            "board": "Trello board ID",
-            "board_done_list": "Board list of what is done",
-            "board_next_list": "Board list of what is next",
-            "board_decision_label": "Board label of what needs the client's decision",
+            "slack_channel": gettext_lazy("Slack channel ID"),
+            "board": gettext_lazy("Trello board ID"),
+            "board_done_list": gettext_lazy("Board list of what is done"),
+            "board_next_list": gettext_lazy("Board list of what is next"),
+            "board_decision_label": gettext_lazy("Board label of what needs the client's decision"),
         }
 
 
@@ -362,7 +402,9 @@ class NewProjectForm(forms.ModelForm):
             "target_delivery_on": forms.DateInput(attrs={"type": "date"}),
             "target_launch_on": forms.DateInput(attrs={"type": "date"}),
         }
-        help_texts = {"contacts": "The client's people on this project; only the chosen client's count."}
+        help_texts = {
+            "contacts": gettext_lazy("The client's people on this project; only the chosen client's count.")
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -393,16 +435,22 @@ class NewProjectForm(forms.ModelForm):
         client = cleaned.get("client")
         strangers = [c.name for c in cleaned.get("contacts", []) if client and c.client_id != client.pk]
         if strangers:
-            self.add_error("contacts", f"Not contacts of {client}: {', '.join(strangers)}.")
+            self.add_error(
+                "contacts",
+                _("Not contacts of %(client)s: %(names)s.")
+                % {"client": client, "names": ", ".join(strangers)},
+            )
         people = {cleaned.get("owner"), cleaned.get("lead"), *cleaned.get("team", [])}
         if not self.user.is_superuser and self.user not in people:
             self.add_error(
-                None, "Name yourself as owner, lead or team member: you would not see the project otherwise."
+                None,
+                _("Name yourself as owner, lead or team member: you would not see the project otherwise."),
             )
         return cleaned
 
 
 class KickoffForm(forms.Form):
     held_at = forms.DateTimeField(
-        label="The kickoff call was held at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=gettext_lazy("The kickoff call was held at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )

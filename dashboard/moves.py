@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from comms.models import Message, Update
 from escalations.models import Escalation
@@ -101,8 +103,11 @@ def replies_owed(projects, *, now):
     return [
         Owed(
             project=message.project,
-            what=f"Reply to {message.contact.name if message.contact else message.from_email}: "
-            f"{clip(message.subject)}",
+            what=_("Reply to %(person)s: %(subject)s")
+            % {
+                "person": message.contact.name if message.contact else message.from_email,
+                "subject": clip(message.subject),
+            },
             who=name_of(message.project.owner),
             due=message.respond_by,
             overdue=message.respond_by < now,
@@ -119,9 +124,9 @@ def updates_owed(projects, *, now):
     return [
         Owed(
             project=draft.project,
-            what=f"Confirm in writing: {clip(draft.decision.summary)}"
+            what=_("Confirm in writing: %(summary)s") % {"summary": clip(draft.decision.summary)}
             if draft.decision
-            else f"Review and send the update: {clip(draft.subject)}",
+            else _("Review and send the update: %(subject)s") % {"subject": clip(draft.subject)},
             who=name_of(draft.project.owner),
             due=draft.send_by,
             overdue=draft.state == Update.State.OVERDUE or draft.send_by < now,
@@ -142,7 +147,7 @@ def promises_owed(commitments, *, now):
         owed.append(
             Owed(
                 project=commitment.project,
-                what=f"Keep the promise: {clip(commitment.description)}",
+                what=_("Keep the promise: %(promise)s") % {"promise": clip(commitment.description)},
                 who=name_of(commitment.project.owner),
                 due=due,
                 overdue=now > due,
@@ -158,16 +163,16 @@ def escalations_owed(escalations, *, now):
     owed = []
     for escalation in escalations:
         if escalation.state == Escalation.State.OPEN:
-            what, due = "Acknowledge", escalation.acknowledge_by
+            what, due = _("Acknowledge the %(severity)s escalation: %(title)s"), escalation.acknowledge_by
         elif escalation.paused_at is None:
-            what, due = "Resolve", escalation.resolve_by
+            what, due = _("Resolve the %(severity)s escalation: %(title)s"), escalation.resolve_by
         else:
             continue
         owed.append(
             Owed(
                 project=escalation.project,
-                what=f"{what} the {escalation.get_severity_display().lower()} escalation: "
-                f"{clip(escalation.title)}",
+                what=what
+                % {"severity": escalation.get_severity_display().lower(), "title": clip(escalation.title)},
                 who=name_of(escalation.first_responder),
                 due=due,
                 overdue=due < now,
@@ -181,7 +186,8 @@ def promises_awaited(commitments, *, now):
     return [
         Awaited(
             project=commitment.project,
-            what=f"{clip(commitment.waiting_for)}, for the promise: {clip(commitment.description)}",
+            what=_("%(what)s, for the promise: %(promise)s")
+            % {"what": clip(commitment.waiting_for), "promise": clip(commitment.description)},
             since=commitment.waiting_since,
             paused=now - commitment.waiting_since,
             section="#commitments",
@@ -195,7 +201,8 @@ def escalations_awaited(escalations, *, now):
     return [
         Awaited(
             project=escalation.project,
-            what=f"{clip(escalation.waiting_for)}, for the escalation: {clip(escalation.title)}",
+            what=_("%(what)s, for the escalation: %(title)s")
+            % {"what": clip(escalation.waiting_for), "title": clip(escalation.title)},
             since=escalation.paused_at,
             paused=escalation.paused_for + (now - escalation.paused_at),
             section="#escalations",
@@ -213,7 +220,7 @@ def decisions_awaited(projects, *, now):
     return [
         Awaited(
             project=decision.project,
-            what=f"Their decision: {clip(decision.summary)}",
+            what=_("Their decision: %(summary)s") % {"summary": clip(decision.summary)},
             since=decision.made_at,
             paused=now - decision.made_at,
             section="?kind=decision#record-title",
@@ -232,11 +239,16 @@ def how_long(span):
     minutes = int(span.total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    # "duration": a length said on its own, which some languages word apart from "for 3 days".
+    parts = [
+        (days, lambda n: npgettext("duration", "%(count)s day", "%(count)s days", n)),
+        (hours, lambda n: npgettext("duration", "%(count)s hour", "%(count)s hours", n)),
+        (minutes, lambda n: npgettext("duration", "%(count)s minute", "%(count)s minutes", n)),
+    ]
     while parts and not parts[0][0]:
         parts.pop(0)
-    named = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts[:2] if n]
-    return " ".join(named) or "under a minute"
+    named = [unit(n) % {"count": n} for n, unit in parts[:2] if n]
+    return " ".join(named) or _("under a minute")
 
 
 def clip(text):

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject, TruncWeek
 from django.db.models.lookups import LessThan, LessThanOrEqual
+from django.utils import dateformat
 
 from comms.calendars import Clocks
 from comms.models import CadencePolicy, Deadline, Message, SatisfactionAnswer, Update, UpdateVisual
@@ -376,7 +377,8 @@ def weekly_team_figures(projects, *, now):
 
 def share_in_time(rows, *, deadline, done_at, starts):
     """Per week, the share of `rows` done by their deadline, counted in the database: an admin's
-    twelve weeks are tens of thousands of rows."""
+    twelve weeks are tens of thousands of rows. Weeks are labelled with the month in the active
+    language."""
     counted = (
         rows.order_by()
         .values(week=TruncWeek(deadline, tzinfo=dt.UTC))
@@ -384,6 +386,9 @@ def share_in_time(rows, *, deadline, done_at, starts):
     )
     weeks = {week["week"]: week for week in counted}
     return [
-        (f"{start:%d %b}", round(100 * weeks[start]["met"] / weeks[start]["due"]) if start in weeks else None)
+        (
+            dateformat.format(start, "d M"),
+            round(100 * weeks[start]["met"] / weeks[start]["due"]) if start in weeks else None,
+        )
         for start in starts
     ]

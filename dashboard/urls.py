@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import satisfaction_views, views
+from dashboard import member_views, satisfaction_views, views
 
 app_name = "dashboard"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.portfolio_page, name="portfolio"),
     path("search/", views.search_page, name="search"),
     path("moves/", views.moves_page, name="moves"),
+    path("you/", member_views.member_settings_page, name="member_settings"),
     path("projects/new/", views.new_project_page, name="new_project"),
     path("projects/<int:pk>/", views.project_page, name="project"),
     path("projects/<int:pk>/kickoff/", views.log_kickoff_view, name="log_kickoff"),

@@ -19,6 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from comms.autopilot import (
@@ -103,12 +105,12 @@ TIMELINE_LENGTH = 100  # the newest entries; the search page reaches the whole r
 WAITING_SHOWN = 10  # client emails to answer, the soonest due first
 PORTFOLIO_PAGE = 50
 TIMELINE_KINDS = [
-    ("", "Everything"),
-    ("message", "Messages"),
-    ("update", "Updates"),
-    ("decision", "Decisions"),
-    ("commitment", "Commitments"),
-    ("phase_change", "Phase changes"),
+    ("", gettext_lazy("Everything")),
+    ("message", gettext_lazy("Messages")),
+    ("update", gettext_lazy("Updates")),
+    ("decision", gettext_lazy("Decisions")),
+    ("commitment", gettext_lazy("Commitments")),
+    ("phase_change", gettext_lazy("Phase changes")),
 ]
 
 
@@ -157,8 +159,8 @@ def portfolio_page(request):
     charts = [
         (title, mark_safe(weekly_bars(title, weeks, maximum=100)))  # charts.py escapes every text it draws
         for title, weeks in [
-            ("Client emails answered in time, per week", replies),
-            ("Updates sent by the time they were owed, per week", updates),
+            (_("Client emails answered in time, per week"), replies),
+            (_("Updates sent by the time they were owed, per week"), updates),
         ]
     ]
     page = Paginator(rows, PORTFOLIO_PAGE).get_page(request.GET.get("page"))
@@ -188,7 +190,7 @@ def new_project_page(request):
         contacts, team = data.pop("contacts"), data.pop("team")
         project = create_project(by=request.user, contacts=contacts, team=team, **data)
         messages.success(
-            request, "Project created. Log the kickoff call when it has happened: that starts its updates."
+            request, _("Project created. Log the kickoff call when it has happened: that starts its updates.")
         )
         return redirect("dashboard:project", pk=project.pk)
     status = 400 if form.is_bound else 200
@@ -211,7 +213,7 @@ def log_kickoff_view(request, pk):
     return done(
         request,
         project,
-        "Kickoff logged: the kickoff summary is drafted for your review and the cadence has started.",
+        _("Kickoff logged: the kickoff summary is drafted for your review and the cadence has started."),
     )
 
 
@@ -469,10 +471,12 @@ def save_draft(request, pk, update_pk):
             saved_text = {name: getattr(update, name) for name in DraftForm.Meta.fields}
             form = DraftForm({**saved_text, "revision": update.revision}, instance=update)
             form.is_valid()
-            form.add_error(None, f"Saved, not sent: {problem}")
+            form.add_error(None, _("Saved, not sent: %(problem)s") % {"problem": problem})
             return render_project(request, project, status=409, **{f"draft_{update.pk}": form})
-        return done(request, project, f"“{update.subject}” is on its way to the client.")
-    return done(request, project, "Draft saved.")
+        return done(
+            request, project, _("“%(subject)s” is on its way to the client.") % {"subject": update.subject}
+        )
+    return done(request, project, _("Draft saved."))
 
 
 @project_action
@@ -492,7 +496,7 @@ def save_draft_text(request, pk, update_pk, language):
     except StaleDraft as problem:
         form.add_error(None, str(problem))
         return render_project(request, project, status=409, **{name: form})
-    return done(request, project, f"{language_name(language)} text saved.")
+    return done(request, project, _("%(language)s text saved.") % {"language": language_name(language)})
 
 
 @project_action
@@ -504,7 +508,12 @@ def add_visual_view(request, pk, update_pk):
     form = VisualForm(request.POST, request.FILES, prefix=f"visual-{update.pk}")
     if saved(form, add_visual, update=update, now=timezone.now()) is None:
         return render_project(request, project, status=400, **{f"visual_{update.pk}": form})
-    return done(request, project, f"“{form.cleaned_data['caption']}” added to “{update.subject}”.")
+    return done(
+        request,
+        project,
+        _("“%(caption)s” added to “%(subject)s”.")
+        % {"caption": form.cleaned_data["caption"], "subject": update.subject},
+    )
 
 
 @project_action
@@ -517,7 +526,7 @@ def remove_visual_view(request, pk, visual_pk):
         remove_visual(visual)
     except ValidationError as error:
         return refused(request, project, error.messages[0])
-    return done(request, project, f"“{visual.caption}” removed.")
+    return done(request, project, _("“%(caption)s” removed.") % {"caption": visual.caption})
 
 
 @login_required
@@ -547,8 +556,8 @@ def log_decision_view(request, pk):
         now=timezone.now(),
     )
     if decision.confirmations.exists():
-        return done(request, project, "Decision logged; its written confirmation is drafted below.")
-    return done(request, project, "Decision logged.")
+        return done(request, project, _("Decision logged; its written confirmation is drafted below."))
+    return done(request, project, _("Decision logged."))
 
 
 @project_action
@@ -558,7 +567,7 @@ def add_commitment_view(request, pk):
     if not form.is_valid():
         return render_project(request, project, status=400, commitment=form)
     add_commitment(project, **form.cleaned_data)
-    return done(request, project, "Commitment added; updates will restate it until it is done.")
+    return done(request, project, _("Commitment added; updates will restate it until it is done."))
 
 
 @project_action
@@ -566,7 +575,7 @@ def complete_commitment_view(request, pk, commitment_pk):
     project = project_for(request, pk)
     commitment = get_object_or_404(project.commitments, pk=commitment_pk, status=Commitment.Status.OPEN)
     complete_commitment(commitment, on=timezone.localdate())
-    return done(request, project, f"“{commitment.description}” is done.")
+    return done(request, project, _("“%(promise)s” is done.") % {"promise": commitment.description})
 
 
 @project_action
@@ -576,7 +585,12 @@ def commitment_progress_view(request, pk, commitment_pk):
     form = progress_form(commitment, request.POST)
     if saved(form, report_progress, commitment=commitment) is None:
         return render_project(request, project, status=400, **{f"progress_{commitment.pk}": form})
-    return done(request, project, f"“{commitment.description}”: {commitment.progress}% done.")
+    return done(
+        request,
+        project,
+        _("“%(promise)s”: %(progress)s%% done.")
+        % {"promise": commitment.description, "progress": commitment.progress},
+    )
 
 
 @project_action
@@ -586,12 +600,17 @@ def commitment_waiting_view(request, pk, commitment_pk):
     commitment = get_object_or_404(project.commitments, pk=commitment_pk, status=Commitment.Status.OPEN)
     if "resume" in request.POST:
         wait_on_client_for(commitment, what="", now=timezone.now())
-        return done(request, project, f"“{commitment.description}” is our move again.")
+        return done(
+            request, project, _("“%(promise)s” is our move again.") % {"promise": commitment.description}
+        )
     form = waiting_form(commitment, request.POST)
     if saved(form, wait_on_client_for, commitment=commitment, now=timezone.now()) is None:
         return render_project(request, project, status=400, **{f"waiting_{commitment.pk}": form})
     return done(
-        request, project, f"“{commitment.description}” waits on the client for {commitment.waiting_for}."
+        request,
+        project,
+        _("“%(promise)s” waits on the client for %(what)s.")
+        % {"promise": commitment.description, "what": commitment.waiting_for},
     )
 
 
@@ -601,7 +620,7 @@ def connections_view(request, pk):
     form = ConnectionsForm(request.POST, instance=project)
     if saved(form, update_project, project=project, by=request.user) is None:
         return render_project(request, project, status=400, connections=form)
-    return done(request, project, "Chat and board connections saved.")
+    return done(request, project, _("Chat and board connections saved."))
 
 
 @project_action
@@ -610,7 +629,7 @@ def delivery_terms_view(request, pk):
     form = DeliveryTermsForm(request.POST, instance=project)
     if saved(form, update_project, project=project, by=request.user) is None:
         return render_project(request, project, status=400, terms=form)
-    return done(request, project, "Drafts and delivery terms saved.")
+    return done(request, project, _("Drafts and delivery terms saved."))
 
 
 @project_action
@@ -620,7 +639,7 @@ def change_phase_view(request, pk):
     if not form.is_valid():
         return render_project(request, project, status=400, phase=form)
     change_phase(project, to=form.cleaned_data["to"], by=request.user, note=form.cleaned_data["note"])
-    return done(request, project, "Phase changed; the one-line notice to the client is drafted below.")
+    return done(request, project, _("Phase changed; the one-line notice to the client is drafted below."))
 
 
 @project_action
@@ -631,7 +650,7 @@ def reply_view(request, pk, message_pk):
     if not form.is_valid():
         return render_project(request, project, status=400, **{f"reply_{message.pk}": form})
     reply_to_client(message, by=request.user, body=form.cleaned_data["body"], now=timezone.now())
-    return done(request, project, f"Reply sent to {message.from_email}.")
+    return done(request, project, _("Reply sent to %(address)s.") % {"address": message.from_email})
 
 
 @project_action
@@ -648,7 +667,10 @@ def answered_by_phone_view(request, pk, message_pk):
         message, by=person_name(request.user), note=form.cleaned_data["note"], now=timezone.now()
     )
     return done(
-        request, project, f"Answered {message.from_email} by phone; the note is kept with their mail."
+        request,
+        project,
+        _("Answered %(address)s by phone; the note is kept with their mail.")
+        % {"address": message.from_email},
     )
 
 
@@ -661,7 +683,11 @@ def raise_escalation_view(request, pk):
     escalation = escalation_services.raise_escalation(
         project, by=request.user, now=timezone.now(), **form.cleaned_data
     )
-    return done(request, project, f"Escalation raised and sent to {person_name(escalation.first_responder)}.")
+    return done(
+        request,
+        project,
+        _("Escalation raised and sent to %(person)s.") % {"person": person_name(escalation.first_responder)},
+    )
 
 
 @project_action
@@ -672,7 +698,7 @@ def acknowledge_escalation_view(request, pk, escalation_pk):
         escalation_services.acknowledge(escalation, by=request.user, now=timezone.now())
     except escalation_services.EscalationError as problem:
         return refused(request, project, str(problem))
-    return done(request, project, "Escalation acknowledged.")
+    return done(request, project, _("Escalation acknowledged."))
 
 
 @project_action
@@ -714,7 +740,8 @@ def escalation_step_view(request, pk, escalation_pk):
     except escalation_services.EscalationError as problem:
         form.add_error(None, str(problem))
         return render_project(request, project, status=409, **{f"step_{escalation.pk}": form})
-    return done(request, project, f"Escalation: {dict(EscalationStepForm.STEPS)[data['step']].lower()} done.")
+    step = dict(EscalationStepForm.STEPS)[data["step"]].lower()
+    return done(request, project, _("Escalation: %(step)s done.") % {"step": step})
 
 
 @project_action
@@ -727,7 +754,7 @@ def record_launch_view(request, pk):
     return done(
         request,
         project,
-        "Launch recorded: the delivery summary is drafted and the day-7 and day-30 check-ins are booked.",
+        _("Launch recorded: the delivery summary is drafted and the day-7 and day-30 check-ins are booked."),
     )
 
 
@@ -738,7 +765,7 @@ def log_meeting_view(request, pk):
     if not form.is_valid():
         return render_project(request, project, status=400, meeting=form)
     log_meeting(project, by=request.user, now=timezone.now(), **form.cleaned_data)
-    return done(request, project, "Recap drafted below; it goes to the client in writing.")
+    return done(request, project, _("Recap drafted below; it goes to the client in writing."))
 
 
 @login_required
@@ -748,7 +775,7 @@ def preview_draft(request, pk, update_pk, audience):
     detail, in the email's own layout. A whole page without JavaScript; htmx swaps in the part."""
     project = project_for(request, pk)
     update = get_object_or_404(project.updates, pk=update_pk)
-    contact = project.contacts.filter(kind=audience).first() or Contact(name="(a contact)", kind=audience)
+    contact = project.contacts.filter(kind=audience).first() or Contact(name=_("(a contact)"), kind=audience)
     body = update.executive_body if audience == Contact.Kind.EXECUTIVE else update.technical_body
     context = {"update": update, "project": project, "contact": contact, "body": body, "audience": audience}
     template = "dashboard/_preview.html" if request.headers.get("HX-Request") else "dashboard/preview.html"
@@ -762,7 +789,7 @@ def channels_view(request, pk):
     if not form.is_valid():
         return render_project(request, project, status=400, channels=form)
     set_channels(project, form.cleaned_data)
-    return done(request, project, "Channel rules saved.")
+    return done(request, project, _("Channel rules saved."))
 
 
 @project_action
@@ -774,7 +801,8 @@ def cadence_view(request, pk):
     set_cadence(project, **form.cleaned_data)
     if form.cleaned_data["phase"] == project.phase:
         schedule_cadence(project, last=timezone.now(), clocks=Clocks())
-    return done(request, project, f"Cadence for {Phase(form.cleaned_data['phase']).label} saved.")
+    phase = Phase(form.cleaned_data["phase"]).label
+    return done(request, project, _("Cadence for %(phase)s saved.") % {"phase": phase})
 
 
 @project_action
@@ -792,7 +820,7 @@ def people_view(request, pk):
         team=data["team"],
         contacts=data["contacts"],
     )
-    return done(request, project, "Owner, lead and contacts saved.")
+    return done(request, project, _("Owner, lead and contacts saved."))
 
 
 def progress_form(commitment, data=None):
@@ -830,7 +858,7 @@ def add_contact_view(request, pk):
     contact = saved(form, add_contact, project=project)
     if contact is None:
         return render_project(request, project, status=400, new_contact=form)
-    return done(request, project, f"{contact.name} added.")
+    return done(request, project, _("%(name)s added.") % {"name": contact.name})
 
 
 @project_action
@@ -840,7 +868,7 @@ def edit_contact_view(request, pk, contact_pk):
     form = contact_form(contact, request.POST)
     if saved(form, edit_contact, contact=contact) is None:
         return render_project(request, project, status=400, **{f"contact_{contact.pk}": form})
-    return done(request, project, f"{contact.name} saved.")
+    return done(request, project, _("%(name)s saved.") % {"name": contact.name})
 
 
 @project_action
@@ -852,7 +880,8 @@ def contact_portal_view(request, pk, contact_pk):
     return done(
         request,
         project,
-        f"{contact.name} may open the portal." if allowed else f"Portal access of {contact.name} revoked.",
+        (_("%(name)s may open the portal.") if allowed else _("Portal access of %(name)s revoked."))
+        % {"name": contact.name},
     )
 
 
@@ -861,7 +890,11 @@ def deactivate_contact_view(request, pk, contact_pk):
     project = project_for(request, pk)
     contact = get_object_or_404(project.contacts, pk=contact_pk)
     deactivate_contact(contact, project=project)
-    return done(request, project, f"{contact.name} is off this project, with no updates and no portal.")
+    return done(
+        request,
+        project,
+        _("%(name)s is off this project, with no updates and no portal.") % {"name": contact.name},
+    )
 
 
 @project_action
@@ -873,7 +906,7 @@ def escalation_path_view(request, pk):
     with transaction.atomic():
         for name, members in form.cleaned_data.items():
             Tier.override_for(project, int(name[1:]), members)
-    return done(request, project, "Escalation path saved; escalations raised from now on use it.")
+    return done(request, project, _("Escalation path saved; escalations raised from now on use it."))
 
 
 @login_required

@@ -14,11 +14,13 @@ from django.db import transaction
 from django.db.models import JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from comms.models import SatisfactionAnswer, SatisfactionAsk, Update, asked_in
 from comms.outbox import owner_alert, queue_messages
 from projects.models import Phase
 from projects.services import add_commitment
+from projects.team_language import speaking_to_member
 
 from .models import Category, Severity
 from .services import comment as comment_on_escalation
@@ -89,19 +91,21 @@ def act_on(answer, before, *, now):
         )
         answer.save(update_fields=["escalation"])
     elif answer.score == OWNER_TOLD_AT and answer.owner_told_at is None:
-        queue_messages(
-            [
-                owner_alert(
-                    project,
-                    subject=f"{project}: {who} scored us {answer.score}/5",
-                    body=f"{who} answered {answer.score}/5 to “{QUESTION}” ({ask.occasion_label}).\n"
+        with speaking_to_member(project.owner):
+            alert = owner_alert(
+                project,
+                subject=_("%(project)s: %(person)s scored us %(score)s/5")
+                % {"project": project, "person": who, "score": answer.score},
+                body=_(
+                    "%(person)s answered %(score)s/5 to “%(question)s” (%(occasion)s).\n"
                     "Not a complaint, but worth a word with them before it becomes one."
-                    + comment_lines(answer),
-                    key=f"satisfaction:{answer.pk}:owner",
-                    now=now,
                 )
-            ]
-        )
+                % {"person": who, "score": answer.score, "question": QUESTION, "occasion": ask.occasion_label}
+                + their_comment(answer),
+                key=f"satisfaction:{answer.pk}:owner",
+                now=now,
+            )
+        queue_messages([alert])
         answer.owner_told_at = now
         answer.save(update_fields=["owner_told_at"])
 
@@ -117,6 +121,11 @@ def complaint(answer):
 
 def comment_lines(answer):
     return f"\n\nTheir comment:\n{answer.comment}" if answer.comment else ""
+
+
+def their_comment(answer):
+    """`comment_lines` for the owner, in the active language; the complaint's timeline stays as written."""
+    return "\n\n" + _("Their comment:") + f"\n{answer.comment}" if answer.comment else ""
 
 
 @transaction.atomic
@@ -137,11 +146,17 @@ def add_comment(answer, text, *, now):
         comment_on_escalation(answer.escalation, by=None, note=f"The client's comment:\n{text}", now=now)
     elif answer.owner_told_at:
         project = answer.ask.project
+        with speaking_to_member(project.owner):
+            subject = _("%(project)s: %(person)s added a comment to their %(score)s/5") % {
+                "project": project,
+                "person": answer.ask.contact.name,
+                "score": answer.score,
+            }
         queue_messages(
             [
                 owner_alert(
                     project,
-                    subject=f"{project}: {answer.ask.contact.name} added a comment to their {answer.score}/5",
+                    subject=subject,
                     body=text,
                     key=f"satisfaction:{answer.pk}:comment:{now.timestamp()}",
                     now=now,

@@ -17,6 +17,7 @@ from comms.calendars import Clocks
 from comms.models import Deadline, Message
 from comms.outbox import queue_messages, reply_to_address, team_notice
 from projects.languages import house_english, language_of
+from projects.team_language import speaking_to_member
 from projects.when import when
 
 from .models import (
@@ -133,16 +134,26 @@ def raise_escalation(
     set_timer(escalation, Deadline.Kind.ESCALATION_ACK, acknowledge)
     set_timer(escalation, Deadline.Kind.ESCALATION_RESOLVE, resolve)
     record(escalation, EscalationEvent.Kind.RAISED, now=now, by=by, note=description)
-    notify_tier(
-        escalation,
-        1,
-        now=now,
-        key="raised",
-        subject=f"Escalation for you: {title}",
-        body=f"{escalation.get_severity_display()} {escalation.get_category_display().lower()} on {project}.\n"
-        f"Acknowledge {acknowledge.explanation}.\nResolve {resolve.explanation}.\n\n{description}\n\n{documentation}",
-        clocks=clocks,
-    )
+
+    def write():
+        lines = (
+            # Translators: “Critical technical failure or downtime on Acme — Booking app.”: the
+            # escalation's severity and its category, lowercased.
+            _("%(severity)s %(category)s on %(project)s.")
+            % {
+                "severity": escalation.get_severity_display(),
+                "category": escalation.get_category_display().lower(),
+                "project": project,
+            },
+            _("Acknowledge %(deadline)s.") % {"deadline": acknowledge.explanation},
+            _("Resolve %(deadline)s.") % {"deadline": resolve.explanation},
+        )
+        return (
+            _("Escalation for you: %(title)s") % {"title": title},
+            "\n".join(lines) + f"\n\n{description}\n\n{documentation}",
+        )
+
+    notify_tier(escalation, 1, now=now, key="raised", write=write, clocks=clocks)
     tell_client(escalation, "raised", now=now, clocks=clocks)
     return escalation
 
@@ -150,11 +161,17 @@ def raise_escalation(
 def refuse_unknown(*, category, severity):
     """The dashboard and the API offer known choices only; this stops every other caller before
     an unknown value reaches the routes, the targets or the review, which reads each stored label."""
-    unknown = {
-        field: f"“{value}” is not a known {field}: use one of {', '.join(choices.values)}."
-        for field, value, choices in (("category", category, Category), ("severity", severity, Severity))
-        if value not in choices.values
-    }
+    unknown = {}
+    if category not in Category.values:
+        unknown["category"] = _("“%(value)s” is not a known category: use one of %(choices)s.") % {
+            "value": category,
+            "choices": ", ".join(Category.values),
+        }
+    if severity not in Severity.values:
+        unknown["severity"] = _("“%(value)s” is not a known severity: use one of %(choices)s.") % {
+            "value": severity,
+            "choices": ", ".join(Severity.values),
+        }
     if unknown:
         raise ValidationError(unknown)
 
@@ -191,15 +208,20 @@ def record(escalation, kind, *, now, by=None, note="", told=""):
     )
 
 
-def notify_tier(escalation, level, *, now, key, subject, body, clocks=None):
+def notify_tier(escalation, level, *, now, key, write, clocks=None):
     """Mail everyone who answers at a tier: critical at once, day or night; minor and moderate
-    inside the team's business hours."""
-    people = list(User.objects.filter(pk__in=escalation.path.get(str(level), [])))
+    inside the team's business hours. `write()` gives the mail's (subject, body), called in each
+    person's own language."""
+    people = list(
+        User.objects.filter(pk__in=escalation.path.get(str(level), [])).select_related("member_settings")
+    )
     send_after = now
     if escalation.severity != Severity.CRITICAL:
         send_after = (clocks or Clocks()).team(escalation.project).next_opening(now)
     notices = []
     for person in people:
+        with speaking_to_member(person):
+            subject, body = write()
         notice = team_notice(
             escalation.project,
             person,
@@ -270,8 +292,10 @@ def locked(escalation):
 
 
 def refuse_if_closed(escalation):
-    if escalation.state in (Escalation.State.RESOLVED, Escalation.State.CLOSED):
-        raise EscalationAlreadyClosed(f"This escalation is already {escalation.get_state_display().lower()}.")
+    if escalation.state == Escalation.State.RESOLVED:
+        raise EscalationAlreadyClosed(_("This escalation is already resolved."))
+    if escalation.state == Escalation.State.CLOSED:
+        raise EscalationAlreadyClosed(_("This escalation is already closed."))
 
 
 @transaction.atomic
@@ -279,7 +303,7 @@ def acknowledge(escalation, *, by, now):
     escalation = locked(escalation)
     refuse_if_closed(escalation)
     if escalation.state == Escalation.State.ACKNOWLEDGED:
-        raise AlreadyAcknowledged("This escalation is already acknowledged.")
+        raise AlreadyAcknowledged(_("This escalation is already acknowledged."))
     escalation.state, escalation.acknowledged_at = Escalation.State.ACKNOWLEDGED, now
     escalation.save(update_fields=["state", "acknowledged_at"])
     stop_timers(escalation, Deadline.Kind.ESCALATION_ACK)
@@ -288,13 +312,14 @@ def acknowledge(escalation, *, by, now):
 
 
 @transaction.atomic
-def move_up(escalation, *, by, reason, now, clocks=None):
+def move_up(escalation, *, by, reason, now, clocks=None, reason_for_reader=None):
     """Up one tier with a new acknowledge deadline, and the new tier is told. Also what the tick
-    does when nobody acknowledged in time (by=None)."""
+    does when nobody acknowledged in time (by=None). `reason_for_reader()`: the reason in the
+    reader's language, when the words are ours rather than a person's; the timeline keeps `reason`."""
     escalation = locked(escalation)
     refuse_if_closed(escalation)
     if escalation.tier >= Tier.Level.L3:
-        raise AlreadyAtTopTier("This escalation is already at L3, the top tier.")
+        raise AlreadyAtTopTier(_("This escalation is already at L3, the top tier."))
     escalation.tier += 1
     escalation.state = Escalation.State.OPEN
     clocks = clocks or Clocks()
@@ -303,14 +328,18 @@ def move_up(escalation, *, by, reason, now, clocks=None):
     escalation.save(update_fields=["tier", "state", "acknowledge_by"])
     set_timer(escalation, Deadline.Kind.ESCALATION_ACK, acknowledge_due)
     record(escalation, EscalationEvent.Kind.MOVED_UP, now=now, by=by, note=f"To L{escalation.tier}: {reason}")
+
+    def write():
+        told_why = reason_for_reader() if reason_for_reader else reason
+        acknowledge_by = _("Acknowledge %(deadline)s.") % {"deadline": acknowledge_due.explanation}
+        return (
+            _("Escalated to you (L%(tier)s): %(title)s")
+            % {"tier": escalation.tier, "title": escalation.title},
+            f"{told_why}\n\n{acknowledge_by}\n\n{escalation.description}\n\n{escalation.documentation}",
+        )
+
     notify_tier(
-        escalation,
-        escalation.tier,
-        now=now,
-        key=f"tier{escalation.tier}",
-        subject=f"Escalated to you (L{escalation.tier}): {escalation.title}",
-        body=f"{reason}\n\nAcknowledge {acknowledge_due.explanation}.\n\n{escalation.description}\n\n{escalation.documentation}",
-        clocks=clocks,
+        escalation, escalation.tier, now=now, key=f"tier{escalation.tier}", write=write, clocks=clocks
     )
     return escalation
 
@@ -318,7 +347,7 @@ def move_up(escalation, *, by, reason, now, clocks=None):
 @transaction.atomic
 def comment(escalation, *, by, note, now):
     if not note.strip():
-        raise EscalationError("A comment needs some text.")
+        raise EscalationError(_("A comment needs some text."))
     return record(locked(escalation), EscalationEvent.Kind.COMMENT, now=now, by=by, note=note)
 
 
@@ -328,7 +357,7 @@ def wait_on_client(escalation, *, by, what, now):
     escalation = locked(escalation)
     refuse_if_closed(escalation)
     if not what.strip():
-        raise EscalationError("Say what is awaited from the client.")
+        raise EscalationError(_("Say what is awaited from the client."))
     # Asked again while already waiting: the clock has been stopped since the first ask, so the
     # pause keeps its start and only what is awaited changes.
     escalation.paused_at, escalation.waiting_for = escalation.paused_at or now, what
@@ -342,7 +371,7 @@ def wait_on_client(escalation, *, by, what, now):
 def resume(escalation, *, by, now):
     escalation = locked(escalation)
     if escalation.paused_at is None:
-        raise NotWaiting("This escalation is not waiting on the client.")
+        raise NotWaiting(_("This escalation is not waiting on the client."))
     pause = now - escalation.paused_at
     clocks = Clocks()
     # The target moves on the clock it is counted on: business time for business-hour and
@@ -369,7 +398,7 @@ def resolve(escalation, *, by, resolution, now):
     escalation = locked(escalation)
     refuse_if_closed(escalation)
     if not resolution.strip():
-        raise ResolutionRequired("Say how it was resolved.")
+        raise ResolutionRequired(_("Say how it was resolved."))
     escalation.state, escalation.resolved_at, escalation.resolution = (
         Escalation.State.RESOLVED,
         now,
@@ -388,10 +417,10 @@ def close(escalation, *, by, now, resolution="", what="", why="", prevention="")
     """Closing needs a resolution; a critical escalation also needs its post-mortem."""
     escalation = locked(escalation)
     if escalation.state == Escalation.State.CLOSED:
-        raise EscalationAlreadyClosed("This escalation is already closed.")
+        raise EscalationAlreadyClosed(_("This escalation is already closed."))
     resolution = resolution or escalation.resolution
     if not resolution.strip():
-        raise ResolutionRequired("An escalation cannot be closed without a resolution.")
+        raise ResolutionRequired(_("An escalation cannot be closed without a resolution."))
     what, why, prevention = (
         what or escalation.post_mortem_what,
         why or escalation.post_mortem_why,
@@ -399,7 +428,10 @@ def close(escalation, *, by, now, resolution="", what="", why="", prevention="")
     )
     if escalation.severity == Severity.CRITICAL and not (what.strip() and why.strip() and prevention.strip()):
         raise PostMortemRequired(
-            "A critical escalation needs a post-mortem before it is closed: what happened, why, and what prevents a repeat."
+            _(
+                "A critical escalation needs a post-mortem before it is closed: what happened, why, and what "
+                "prevents a repeat."
+            )
         )
     if escalation.state != Escalation.State.RESOLVED:
         escalation.resolved_at = now
@@ -430,10 +462,12 @@ def acknowledge_overdue(escalation, *, now, clocks=None):
     if escalation.state != Escalation.State.OPEN:
         return "nothing"
     if escalation.tier < Tier.Level.L3:
+        due = team_time(escalation.acknowledge_by, escalation, clocks)
         move_up(
             escalation,
             by=None,
-            reason=f"Not acknowledged by {team_time(escalation.acknowledge_by, escalation, clocks)}.",
+            reason=f"Not acknowledged by {due}.",
+            reason_for_reader=lambda: _("Not acknowledged by %(time)s.") % {"time": due},
             now=now,
             clocks=clocks,
         )
@@ -444,8 +478,10 @@ def acknowledge_overdue(escalation, *, now, clocks=None):
         now=now,
         clocks=clocks,
         key=f"unacknowledged:{now:%Y%m%d%H%M}",
-        subject=f"Still not acknowledged: {escalation.title}",
-        body="This escalation is at the top tier and nobody has acknowledged it.",
+        write=lambda: (
+            _("Still not acknowledged: %(title)s") % {"title": escalation.title},
+            _("This escalation is at the top tier and nobody has acknowledged it."),
+        ),
     )
     return "reminded"
 
@@ -457,14 +493,17 @@ def resolve_overdue(escalation, *, now, clocks=None):
         return "nothing"
     above = min(escalation.tier + 1, Tier.Level.L3)
     record(escalation, EscalationEvent.Kind.RESOLVE_OVERDUE, now=now, note=f"L{above} told.")
+    target = team_time(escalation.resolve_by, escalation, clocks)
     notify_tier(
         escalation,
         above,
         now=now,
         key="resolve-overdue",
-        subject=f"Not resolved in time: {escalation.title}",
-        body=f"The resolve target ({team_time(escalation.resolve_by, escalation, clocks)}) has passed "
-        f"at L{escalation.tier}.",
+        write=lambda: (
+            _("Not resolved in time: %(title)s") % {"title": escalation.title},
+            _("The resolve target (%(time)s) has passed at L%(tier)s.")
+            % {"time": target, "tier": escalation.tier},
+        ),
         clocks=clocks,
     )
     return "resolve overdue"

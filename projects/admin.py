@@ -4,6 +4,8 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.utils import timezone
 
@@ -26,10 +28,12 @@ from .models import (
     Commitment,
     Contact,
     Decision,
+    MemberSettings,
     OrganisationSettings,
     PhaseChange,
     Project,
 )
+from .team_language import choose_language
 
 
 class BusinessCalendarForm(forms.ModelForm):
@@ -369,3 +373,28 @@ class OrganisationSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class MemberSettingsInline(admin.StackedInline):
+    model = MemberSettings
+    fields = ["language"]
+    can_delete = False
+    max_num = 1
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class TeamMemberAdmin(UserAdmin):
+    inlines = [MemberSettingsInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not MemberSettings:
+            super().save_formset(request, form, formset, change)
+            return
+        member = formset.instance
+        for chosen in formset.save(commit=False):  # also what the admin's history records
+            choose_language(
+                member, chosen.language, session=request.session if member == request.user else None
+            )

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from projects.when import when
+from projects.dates import moment
 
 
 def instant_column(field, description):
@@ -12,7 +12,7 @@ def instant_column(field, description):
     @admin.display(description=description, ordering=field)
     def column(obj):
         instant = getattr(obj, field)
-        return when(instant, timezone.get_current_timezone()) if instant else "—"
+        return moment(instant, timezone.get_current_timezone()) if instant else "—"
 
     column.__name__ = f"{field}_shown"
     return column

@@ -4,12 +4,14 @@ portal's pages and of the mail a client reads. English names are the house's own
 Babel carries; the order is the translation catalogue's."""
 
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import get_timezone, get_timezone_location
 from django.utils import translation
 from django.utils.translation import pgettext
 
-from projects.when import MONTHS, WEEKDAYS
+from projects.when import MONTHS, WEEKDAYS, zone_label
 
 
 @cache
@@ -32,3 +34,34 @@ def spelled(value, *, with_year=False):
     return (order_with_year if with_year else order).format(
         weekday=weekdays[value.weekday()], day=value.day, month=months[value.month - 1], year=value.year
     )
+
+
+def moment(instant, zone=None):
+    """'Mo. 9. März 20:00 Sydney': `instant` on the wall clock of `zone` (else the one it carries),
+    with the zone's city, in the active language; in English exactly `projects.when.when`."""
+    if instant.tzinfo is None:
+        raise ValueError(f"{instant} has no time zone, so the wall-clock time it means is unknown.")
+    if zone is not None:
+        zone = ZoneInfo(zone) if isinstance(zone, str) else zone
+        instant = instant.astimezone(zone)
+    return f"{spelled(instant)} {instant:%H:%M} {city(instant.tzinfo)}"
+
+
+def city(zone):
+    """The city that names `zone` beside a time, in the active language ("Kalkutta", "Londres");
+    in English the house's own, from the zone's name, as the team's pages write it."""
+    return _city(
+        zone_label(zone), getattr(zone, "key", None) or str(zone), translation.get_language() or "en"
+    )
+
+
+@cache
+def _city(english, name, language):
+    if language.split("-")[0] == "en":
+        return english
+    try:
+        return get_timezone_location(
+            get_timezone(name), locale=Locale.parse(language, sep="-"), return_city=True
+        )
+    except LookupError:  # a zone the CLDR does not know: its own name, as in English
+        return english

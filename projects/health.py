@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 CLOSE_TO_DEADLINE = dt.timedelta(hours=1)
 ERROR_SHOWN = 160  # characters of a provider's error: enough for the cause, short enough for a row
 FIRST_WORD_WITHIN = dt.timedelta(hours=48)  # after the kickoff call
@@ -63,71 +66,113 @@ def assess(facts: HealthFacts) -> Health:
     score of 1 or 2). Amber: it is about to happen (a score of 3 among them). Green: nothing needs
     the lead today. The portfolio orders by the same rules said in SQL (dashboard/portfolio.py
     `health_rank`): a rule changed here is changed there, and tests/dashboard/test_portfolio_rank.py
-    fails until it is."""
+    fails until it is. Said in the active language: the caller picks the reader's."""
     red, amber = [], []
     if not facts.closed:
         silence(facts, red, amber)
     if facts.next_response_due is not None:
         left = facts.next_response_due - facts.now
         if left <= dt.timedelta(0):
-            red.append(f"client email unanswered past its deadline ({facts.unanswered_mails} waiting)")
+            waiting = facts.unanswered_mails
+            red.append(
+                ngettext(
+                    "client email unanswered past its deadline (%(count)s waiting)",
+                    "client email unanswered past its deadline (%(count)s waiting)",
+                    waiting,
+                )
+                % {"count": waiting}
+            )
         elif left <= CLOSE_TO_DEADLINE:
-            amber.append(f"client email due in {minutes(left)}")
+            amber.append(_("client email due in %(time)s") % {"time": minutes(left)})
     if facts.failed_mail_to:
-        red.append(f"mail to {facts.failed_mail_to} failed: {shortened(facts.failed_mail_error)}")
+        red.append(
+            _("mail to %(person)s failed: %(error)s")
+            % {"person": facts.failed_mail_to, "error": shortened(facts.failed_mail_error)}
+        )
     if facts.overdue_drafts:
-        red.append(f"{plural(facts.overdue_drafts, 'update')} overdue")
+        count = facts.overdue_drafts
+        red.append(
+            ngettext("%(count)s update overdue", "%(count)s updates overdue", count) % {"count": count}
+        )
     critical = facts.open_escalations.get("critical", 0)
     others = sum(count for severity, count in facts.open_escalations.items() if severity != "critical")
     if critical:
-        red.append(f"{plural(critical, 'critical escalation')} open")
+        red.append(
+            ngettext("%(count)s critical escalation open", "%(count)s critical escalations open", critical)
+            % {"count": critical}
+        )
     if others:
-        amber.append(f"{plural(others, 'escalation')} open")
+        amber.append(
+            ngettext("%(count)s escalation open", "%(count)s escalations open", others) % {"count": others}
+        )
     if facts.client_silence == "overdue":
-        red.append("client silent too long")
+        red.append(_("client silent too long"))
     elif facts.client_silence == "late":
-        amber.append("client gone quiet")
-    if facts.overdue_commitments > 1:
-        red.append(f"{facts.overdue_commitments} promises overdue")
-    elif facts.overdue_commitments == 1:
-        amber.append("1 promise overdue")
+        amber.append(_("client gone quiet"))
+    if facts.overdue_commitments:
+        count = facts.overdue_commitments
+        reason = ngettext("%(count)s promise overdue", "%(count)s promises overdue", count) % {"count": count}
+        (red if count > 1 else amber).append(reason)
     if facts.last_satisfaction is not None and facts.last_satisfaction <= LOW_SATISFACTION:
-        asked = f" ({facts.last_satisfaction_on})" if facts.last_satisfaction_on else ""
-        reason = f"client scored us {facts.last_satisfaction}/5{asked}"
+        said = {"score": facts.last_satisfaction, "asked": facts.last_satisfaction_on}
+        reason = (
+            _("client scored us %(score)s/5 (%(asked)s)") % said
+            if facts.last_satisfaction_on
+            else _("client scored us %(score)s/5") % said
+        )
         (red if facts.last_satisfaction <= UNHAPPY_SATISFACTION else amber).append(reason)
     if facts.shows_work and facts.kickoff_at is not None:
         since = facts.last_visual_at or facts.kickoff_at
         if facts.now - since > SHOW_SOMETHING_WITHIN:
-            amber.append(f"nothing visual shown to the client for {days(facts.now - since)}")
+            amber.append(
+                _("nothing visual shown to the client for %(span)s") % {"span": days(facts.now - since)}
+            )
     if facts.unconfirmed_decisions:
-        amber.append(f"{plural(facts.unconfirmed_decisions, 'decision')} not confirmed in writing")
+        count = facts.unconfirmed_decisions
+        amber.append(
+            ngettext(
+                "%(count)s decision not confirmed in writing",
+                "%(count)s decisions not confirmed in writing",
+                count,
+            )
+            % {"count": count}
+        )
     if facts.drafts_waiting:
-        amber.append(f"{plural(facts.drafts_waiting, 'draft')} waiting for review")
+        count = facts.drafts_waiting
+        amber.append(
+            ngettext("%(count)s draft waiting for review", "%(count)s drafts waiting for review", count)
+            % {"count": count}
+        )
     if red:
         return Health("red", tuple(red + amber))
     if amber:
         return Health("amber", tuple(amber))
-    return Health("green", ("on track",))
+    return Health("green", (_("on track"),))
 
 
 def silence(facts: HealthFacts, red: list, amber: list) -> None:
     """We went quiet: no kickoff yet, no word within 48 hours of it, or no update for longer than
     the phase's cadence allows. Judged from what was sent, not from any deadline."""
     if facts.awaiting_kickoff:
-        amber.append("kickoff not logged")
+        amber.append(_("kickoff not logged"))
         return
     if facts.kickoff_at is None:
         return
     last = facts.last_update_sent_at
     if last is None or last < facts.kickoff_at:
         if facts.now - facts.kickoff_at > FIRST_WORD_WITHIN:
-            red.append(f"no word to the client since the kickoff {days(facts.now - facts.kickoff_at)} ago")
+            red.append(
+                _("no word to the client since the kickoff %(span)s ago")
+                % {"span": days(facts.now - facts.kickoff_at)}
+            )
     elif facts.update_gap_allowed is not None and facts.now - last > facts.update_gap_allowed:
-        red.append(f"no update to the client for {days(facts.now - last)}")
+        red.append(_("no update to the client for %(span)s") % {"span": days(facts.now - last)})
 
 
 def days(span: dt.timedelta) -> str:
-    return plural(span.days, "day") if span.days else f"{int(span.total_seconds() // 3600)} h"
+    if span.days:
+        return ngettext("%(count)s day", "%(count)s days", span.days) % {"count": span.days}
+    return _("%(hours)s h") % {"hours": int(span.total_seconds() // 3600)}
 
 
 def plural(count, noun):
@@ -141,4 +186,6 @@ def shortened(text):
 
 def minutes(span: dt.timedelta) -> str:
     total = max(1, int(span.total_seconds() // 60))
-    return f"{total} min" if total < 60 else f"{total // 60} h {total % 60:02d} min"
+    if total < 60:
+        return _("%(minutes)s min") % {"minutes": total}
+    return _("%(hours)s h %(minutes)s min") % {"hours": total // 60, "minutes": f"{total % 60:02d}"}

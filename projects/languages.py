@@ -3,6 +3,7 @@ own, else their client's, else the organisation's. A blank choice means "as the 
 
 from babel import Locale
 from django.conf import settings
+from django.utils import translation
 
 FALLBACK = "en"  # the language the product is written in, which needs no catalogue
 
@@ -33,5 +34,10 @@ def house_english(language):
 
 
 def language_name(language) -> str:
-    """'de' → 'German': a language named for the team, in English."""
-    return Locale.parse(language, sep="-").get_display_name("en")
+    """'de' → 'German': a language named for the team, in the language they read us in."""
+    return Locale.parse(language, sep="-").get_display_name(ui_locale())
+
+
+def ui_locale() -> str:
+    """The active language as Babel names it ('en_GB'), to word lists and names in it."""
+    return translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE)

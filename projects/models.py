@@ -509,6 +509,26 @@ class UsedPortalLink(models.Model):
         return f"link {self.nonce} used {self.used_at:%Y-%m-%d %H:%M}"
 
 
+class MemberSettings(models.Model):
+    """What one person on the team chose for themselves. No row: the defaults (English)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_settings"
+    )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="What the dashboard, the admin and the mail the team gets from us are in.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "team member settings"
+
+    def __str__(self):
+        return f"{self.user}: {self.get_language_display()}"
+
+
 def at_least_one(what, unit):
     return [MinValueValidator(1, message=f"{what} must be at least 1 {unit}.")]
 

@@ -4,6 +4,7 @@ comms/lifecycle.py."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Commitment
 
@@ -24,8 +25,10 @@ def wait_on_client_for(commitment, *, what, now):
 def report_progress(commitment, *, progress, recovery_plan):
     """How far an open promise has got and how a late one will be put right; the next update and
     the portal say both. A done or dropped promise keeps what it ended with."""
-    if commitment.status != Commitment.Status.OPEN:
-        raise ValidationError(f"This promise is {commitment.get_status_display().lower()}, no longer open.")
+    if commitment.status == Commitment.Status.DONE:
+        raise ValidationError(_("This promise is done, no longer open."))
+    if commitment.status == Commitment.Status.DROPPED:
+        raise ValidationError(_("This promise is dropped, no longer open."))
     commitment.progress, commitment.recovery_plan = progress, recovery_plan.strip()
     commitment.full_clean()
     commitment.save(update_fields=["progress", "recovery_plan"])

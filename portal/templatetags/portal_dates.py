@@ -8,8 +8,8 @@ was most of a long project page's time; `projects.dates` looks a language's name
 from django import template
 from django.utils import timezone
 
+from projects import dates
 from projects.dates import spelled
-from projects.when import zone_label
 
 register = template.Library()
 
@@ -28,6 +28,4 @@ def day_year(value):
 @register.filter(expects_localtime=True)
 def moment(value):
     """A day, its wall-clock time and the zone's city, the portal's `when`."""
-    if not value:
-        return ""
-    return f"{spelled(value)} {value:%H:%M} {zone_label(timezone.get_current_timezone())}"
+    return dates.moment(value, timezone.get_current_timezone()) if value else ""

@@ -1,10 +1,11 @@
-"""`{{ instant|when }}`: an instant as people read it everywhere ("Tue 24 Nov 09:00 London"), in
-the zone the page is in (the team's on the dashboard, the client's on the portal) or in the zone given."""
+"""`{{ instant|when }}`: an instant as people read it everywhere ("Tue 24 Nov 09:00 London", in
+German "Di. 24. Nov. 09:00 London"), in the zone the page is in (the team's on the dashboard, the
+client's on the portal) or in the zone given, in the page's language."""
 
 from django import template
 from django.utils import timezone
 
-from projects import when as formats
+from projects.dates import moment
 
 register = template.Library()
 
@@ -13,4 +14,4 @@ register = template.Library()
 def when(instant, zone=None):
     if not instant:
         return ""
-    return formats.when(instant, zone or timezone.get_current_timezone())
+    return moment(instant, zone or timezone.get_current_timezone())

@@ -49,14 +49,19 @@ def test_translations_held_for_review_refuse_the_send_until_each_is_saved(api, d
 
     refused = api.post(f"/api/updates/{draft.pk}/send/")
     assert refused.status_code == 409
-    assert "German text needs review" in refused.json()["detail"]
+    assert "The German and French texts need review" in refused.json()["detail"]
 
     german = edit(api, draft, language="de", technical_body="Wir starten in zwei Stufen.")
     assert german.status_code == 200
     texts = {text["language"]: text for text in german.json()["texts"]}
     assert texts["de"]["technical_body"] == "Wir starten in zwei Stufen."
     assert not texts["de"]["needs_review"] and texts["fr"]["needs_review"]
+    assert german.json()["main_text_needs_review"]
     assert edit(api, draft, language="fr").status_code == 200  # saved as it stands: reviewed
+    refused = api.post(f"/api/updates/{draft.pk}/send/")
+    assert refused.status_code == 409 and "The English text needs review" in refused.json()["detail"]
+    reviewed = edit(api, draft)
+    assert reviewed.status_code == 200 and not reviewed.json()["main_text_needs_review"]
 
     assert api.post(f"/api/updates/{draft.pk}/send/").status_code == 200
     sent = {m.contact.email: m for m in Message.objects.filter(update=draft, contact__isnull=False)}

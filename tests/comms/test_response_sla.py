@@ -59,6 +59,13 @@ def test_urgent_mail_at_night_is_due_one_business_hour_after_opening():
         ("Site is down", [], True),
         ("Quick question about fonts", [], False),
         ("Downloads page copy", [], False),  # "down" only as a whole word
+        ("Dringend: Zahlungen schlagen fehl", [], True),
+        ("Störung im Kundenportal", [], True),
+        ("Frage zu den Schriften", [], False),
+        ("Site en panne depuis ce matin", [], True),
+        ("Question sur les polices", [], False),
+        ("Urgente: la web está caída", [], True),
+        ("Pregunta sobre las fuentes", [], False),
         ("Invoice", [("X-Priority", "1 (Highest)")], True),
         ("Invoice", [("Importance", "High")], True),
     ],

@@ -81,15 +81,35 @@ def test_an_edit_to_the_german_holds_the_french_back_until_it_is_reviewed(projec
 
     assert update.texts.get(language="fr").needs_review
     assert not update.texts.get(language="de").needs_review
-    with pytest.raises(TextNotReviewed, match="The French text needs review"):
+    with pytest.raises(TextNotReviewed, match="The English and French texts need review"):
         send_update(update, by=project.owner, now=MADE)
     assert Update.objects.get(pk=update.pk).state == Update.State.DRAFT
 
     save(update, "fr")  # read and saved as it stands: reviewed
+    save(update, "")
     messages = send_update(update, by=project.owner, now=MADE)
 
     assert "Wir starten in zwei Stufen." in mail_to(messages, "Jonas Weber").body_text
     assert "Pour confirmer par écrit" in mail_to(messages, "Chloé Martin").body_text
+
+
+def test_an_edit_to_a_translation_holds_the_main_text_back_until_it_is_reviewed(project):
+    update = confirmation(project)
+    main_text = update.technical_body
+    save(update, "de", technical_body="Wir starten in zwei Stufen.")
+    save(update, "fr")
+
+    update.refresh_from_db()
+    assert update.main_text_needs_review
+    with pytest.raises(TextNotReviewed, match="The English text needs review"):
+        send_update(update, by=project.owner, now=MADE)
+    assert Update.objects.get(pk=update.pk).state == Update.State.DRAFT
+
+    save(update, "")  # read and saved as it stands: reviewed, and still the composed text
+    update.refresh_from_db()
+    assert not update.main_text_needs_review and update.technical_body == main_text
+    messages = send_update(update, by=project.owner, now=MADE)
+    assert mail_to(messages, "Jack Nguyen").body_text.count("Launch in two stages") == 1
 
 
 def test_an_edit_to_the_main_text_marks_every_translation_for_review(project):

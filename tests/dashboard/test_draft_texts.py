@@ -72,12 +72,13 @@ def test_translations_marked_for_review_are_reviewed_on_the_page_then_each_conta
 
     refused = client.post(url, {**main_form(draft), "send": "1"})
     assert refused.status_code == 409
-    assert "Saved, not sent: The German text needs review" in refused.content.decode()
+    assert "Saved, not sent: The German and French texts need review" in refused.content.decode()
 
     german = text_form(draft, "de", technical_body="Wir starten in zwei Stufen.")
     assert save_text(client, project, draft, "de", german).status_code == 302
     page = client.get(reverse("dashboard:project", args=[project.pk])).content.decode()
     assert folds(page) == ["German", "French needs review"]  # the German edit holds the French back
+    assert "A translation was edited since this text was saved" in page  # and the main text
     assert save_text(client, project, draft, "fr", text_form(draft, "fr")).status_code == 302
     assert folds(client.get(reverse("dashboard:project", args=[project.pk])).content.decode()) == [
         "German",
