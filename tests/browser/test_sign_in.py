@@ -19,7 +19,7 @@ def test_admin_signs_in_and_finds_the_demo_projects(live_server, page, demo_data
     page.get_by_label("Password").fill("admin-demo-2026")
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("table.portfolio tbody tr")).to_have_count(9)  # every active project, for an admin
-    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("link", name="Admin", exact=True).click()
     page.get_by_role("link", name="Projects", exact=True).click()
     expect(page.locator("#result_list tbody tr")).to_have_count(10)
     page.get_by_role("link", name="Fleet dashboard").click()
