@@ -3,6 +3,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 
 from comms.calendars import Clocks
 from comms.task_updates import complete_commitment, report_progress
+from comms.words import PROMISE_STATES
 from projects.models import Commitment
 from projects.services import add_commitment, wait_on_client_for
 
@@ -89,7 +91,10 @@ class CommitmentFilter(Filters):
 
 def open_only(commitment):
     if commitment.status != Commitment.Status.OPEN:
-        raise Conflict(f"This commitment is {commitment.get_status_display().lower()}, no longer open.")
+        raise Conflict(
+            _("This commitment is %(status)s, no longer open.")
+            % {"status": PROMISE_STATES[commitment.status]}
+        )
 
 
 class CommitmentViewSet(

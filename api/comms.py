@@ -6,6 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 
 from comms.autopilot import edit_draft, send_update
 from comms.models import Attachment, Message, Update, UpdateText
+from comms.words import UPDATE_STATES
 from projects.languages import main_language
 from projects.models import OrganisationSettings
 
@@ -144,7 +146,9 @@ class UpdateViewSet(ProjectScoped, mixins.UpdateModelMixin, viewsets.ReadOnlyMod
         """Send the draft to the project's contacts (each in their client's business hours)."""
         update = self.get_object()
         if update.state not in (Update.State.DRAFT, Update.State.OVERDUE):
-            raise Conflict(f"This update is {update.get_state_display().lower()}, not a draft.")
+            raise Conflict(
+                _("This update is %(state)s, not a draft.") % {"state": UPDATE_STATES[update.state]}
+            )
         send_update(update, by=request.user, now=timezone.now())
         update.refresh_from_db()
         return Response(self.get_serializer(update).data)

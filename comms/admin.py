@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from projects.admin_columns import instant_column
 from projects.health import plural
@@ -30,6 +31,7 @@ from .models import (
     Update,
 )
 from .outbox import resend_failed_since
+from .words import CHANNELS
 
 
 class DefaultOrProjectFilter(admin.SimpleListFilter):
@@ -313,13 +315,13 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.display(description="Mail to")
     def mail_to(self, message):
         if message.user_id:
-            return "Team mail"
+            return _("Team mail")
         if message.direction != Message.Direction.OUT:
             return ""
         return (
-            "Client mail"
+            _("Client mail")
             if message.channel == Channel.EMAIL
-            else f"Client {message.get_channel_display().lower()}"
+            else _("Client %(channel)s") % {"channel": CHANNELS[message.channel]}
         )
 
     @admin.display(description="To", ordering="to_email")

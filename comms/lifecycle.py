@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -194,8 +194,11 @@ def log_decision(project, *, summary, made_in, made_at, by, agreed_by=(), awaiti
     decision.agreed_by.set(agreed_by)
     if decision.needs_written_confirmation and not awaiting_client:
         clocks = Clocks()
+        # A deadline's explanation is stored in English, whoever's language the request is in.
+        with translation.override("en"):
+            venue = decision.get_made_in_display().lower()
         send_by = obligations.within_one_business_day(
-            made_at, decision.get_made_in_display().lower(), clocks.team(project), clocks.client(project)
+            made_at, venue, clocks.team(project), clocks.client(project)
         )
         draft_now(
             project,

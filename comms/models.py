@@ -11,6 +11,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from projects.fulltext import WithoutSearchVector
 from projects.header_text import single_line
@@ -18,31 +21,31 @@ from projects.models import Phase, Project
 
 
 class MessageType(models.TextChoices):
-    QUICK_QUESTION = "quick_question", "Quick question"
-    DECISION = "decision", "Decision or approval"
-    TASK_UPDATE = "task_update", "Task update"
-    STATUS_UPDATE = "status_update", "Status update"
-    MEETING_RECAP = "meeting_recap", "Meeting recap"
-    URGENT_ESCALATION = "urgent_escalation", "Urgent escalation"
+    QUICK_QUESTION = "quick_question", pgettext_lazy("kind of message", "Quick question")
+    DECISION = "decision", pgettext_lazy("kind of message", "Decision or approval")
+    TASK_UPDATE = "task_update", pgettext_lazy("kind of message", "Task update")
+    STATUS_UPDATE = "status_update", pgettext_lazy("kind of message", "Status update")
+    MEETING_RECAP = "meeting_recap", pgettext_lazy("kind of message", "Meeting recap")
+    URGENT_ESCALATION = "urgent_escalation", pgettext_lazy("kind of message", "Urgent escalation")
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    CHAT = "chat", "Chat"
-    PROJECT_BOARD = "project_board", "Project board"
-    PHONE = "phone", "Phone call"
-    ESCALATION_PATH = "escalation_path", "Escalation path"
+    EMAIL = "email", pgettext_lazy("message channel", "Email")
+    CHAT = "chat", pgettext_lazy("message channel", "Chat")
+    PROJECT_BOARD = "project_board", _("Project board")
+    PHONE = "phone", _("Phone call")
+    ESCALATION_PATH = "escalation_path", _("Escalation path")
 
 
 class UpdateKind(models.TextChoices):
-    KICKOFF_SUMMARY = "kickoff_summary", "Kickoff summary"
-    DISCOVERY_SUMMARY = "discovery_summary", "Discovery summary"
-    BUILD_STATUS = "build_status", "Build status"
-    QA_NOTE = "qa_note", "QA note"
-    DELIVERY_CHECKLIST = "delivery_checklist", "Delivery checklist"
-    DELIVERY_SUMMARY = "delivery_summary", "Delivery summary"
-    PHASE_NOTICE = "phase_notice", "Phase-change notice"
-    POST_LAUNCH_CHECKIN = "post_launch_checkin", "Post-launch check-in"
+    KICKOFF_SUMMARY = "kickoff_summary", _("Kickoff summary")
+    DISCOVERY_SUMMARY = "discovery_summary", _("Discovery summary")
+    BUILD_STATUS = "build_status", _("Build status")
+    QA_NOTE = "qa_note", _("QA note")
+    DELIVERY_CHECKLIST = "delivery_checklist", _("Delivery checklist")
+    DELIVERY_SUMMARY = "delivery_summary", _("Delivery summary")
+    PHASE_NOTICE = "phase_notice", _("Phase-change notice")
+    POST_LAUNCH_CHECKIN = "post_launch_checkin", _("Post-launch check-in")
 
 
 class ChannelRule(models.Model):
@@ -148,16 +151,20 @@ class Deadline(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CADENCE_UPDATE = "cadence_update", "Next update by the phase cadence"
-        CHECKIN = "checkin", "Post-launch check-in"
-        QUIET_CLIENT = "quiet_client", "Client gone quiet"
-        DRAFT_RELEASE = "draft_release", "Review window ends (draft goes out by itself)"
-        SEND_BY = "send_by", "Draft must have gone out"
-        MORNING_DIGEST = "morning_digest", "Owner's morning digest"
-        RESPONSE_REMINDER = "response_reminder", "Client email: 80% of the response time gone"
-        RESPONSE_DUE = "response_due", "Client email: response deadline"
-        ESCALATION_ACK = "escalation_ack", "Escalation must be acknowledged"
-        ESCALATION_RESOLVE = "escalation_resolve", "Escalation must be resolved"
+        CADENCE_UPDATE = "cadence_update", _("Next update by the phase cadence")
+        CHECKIN = "checkin", _("Post-launch check-in")
+        QUIET_CLIENT = "quiet_client", _("Client gone quiet")
+        DRAFT_RELEASE = "draft_release", _("Review window ends (draft goes out by itself)")
+        SEND_BY = "send_by", _("Draft must have gone out")
+        MORNING_DIGEST = "morning_digest", _("Owner's morning digest")
+        # The share is put in, not written in the msgid: gettext tools read "80% of" as a "% o" placeholder.
+        RESPONSE_REMINDER = (
+            "response_reminder",
+            format_lazy(_("Client email: {share} of the response time gone"), share="80%"),
+        )
+        RESPONSE_DUE = "response_due", _("Client email: response deadline")
+        ESCALATION_ACK = "escalation_ack", _("Escalation must be acknowledged")
+        ESCALATION_RESOLVE = "escalation_resolve", _("Escalation must be resolved")
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     project = models.ForeignKey(
@@ -251,11 +258,11 @@ class Update(models.Model):
     """A written status message to the client, drafted from the record and reviewed by the owner."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft, waiting for review"
-        OVERDUE = "overdue", "Draft, overdue"
-        SENT = "sent", "Sent"
-        DISCARDED = "discarded", "Discarded"
-        SUPERSEDED = "superseded", "Superseded by a newer draft, not sent"
+        DRAFT = "draft", _("Draft, waiting for review")
+        OVERDUE = "overdue", _("Draft, overdue")
+        SENT = "sent", pgettext_lazy("update state", "Sent")
+        DISCARDED = "discarded", pgettext_lazy("update state", "Discarded")
+        SUPERSEDED = "superseded", _("Superseded by a newer draft, not sent")
 
     OPEN_STATES = (State.DRAFT, State.OVERDUE)
     RECURRING_KINDS = RECURRING_UPDATE_KINDS
@@ -387,17 +394,17 @@ class Message(models.Model):
     source of truth, so a lost task or a killed worker delays a message but never loses it."""
 
     class Direction(models.TextChoices):
-        OUT = "out", "Sent by us"
-        IN = "in", "From the client"
+        OUT = "out", _("Sent by us")
+        IN = "in", _("From the client")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Accepted by the provider"
-        DELIVERED = "delivered", "Delivered"
-        BOUNCED = "bounced", "Bounced"
-        FAILED = "failed", "Failed"
-        RECEIVED = "received", "Received"
+        QUEUED = "queued", pgettext_lazy("message state", "Queued")
+        SENDING = "sending", pgettext_lazy("message state", "Sending")
+        SENT = "sent", _("Accepted by the provider")
+        DELIVERED = "delivered", pgettext_lazy("message state", "Delivered")
+        BOUNCED = "bounced", pgettext_lazy("message state", "Bounced")
+        FAILED = "failed", pgettext_lazy("message state", "Failed")
+        RECEIVED = "received", pgettext_lazy("message state", "Received")
 
     PENDING_STATES = [State.QUEUED, State.SENDING]
 
@@ -653,8 +660,8 @@ class SatisfactionAsk(models.Model):
     QUESTION = "How satisfied are you with how we have worked with you?"
 
     class Occasion(models.TextChoices):
-        DAY_30 = "day_30", "Day-30 check-in"
-        PHASE_END = "phase_end", "End of a phase"
+        DAY_30 = "day_30", _("Day-30 check-in")
+        PHASE_END = "phase_end", _("End of a phase")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="satisfaction_asks")
     contact = models.ForeignKey(
@@ -690,19 +697,19 @@ class SatisfactionAsk(models.Model):
 def asked_in(occasion, phase):
     """What asked, to read inside a sentence: "day-30 check-in", "end of QA/UAT"."""
     if occasion == SatisfactionAsk.Occasion.PHASE_END:
-        return f"end of {Phase(phase).label}"
-    return "day-30 check-in"
+        return gettext("end of %(phase)s") % {"phase": Phase(phase).label}
+    return gettext("day-30 check-in")
 
 
 class SatisfactionAnswer(models.Model):
     """The contact's answer to one ask: a second click changes it rather than counting twice."""
 
     class Score(models.IntegerChoices):
-        VERY_DISSATISFIED = 1, "Very dissatisfied"
-        DISSATISFIED = 2, "Dissatisfied"
-        NEITHER = 3, "Neither satisfied nor dissatisfied"
-        SATISFIED = 4, "Satisfied"
-        VERY_SATISFIED = 5, "Very satisfied"
+        VERY_DISSATISFIED = 1, _("Very dissatisfied")
+        DISSATISFIED = 2, _("Dissatisfied")
+        NEITHER = 3, _("Neither satisfied nor dissatisfied")
+        SATISFIED = 4, _("Satisfied")
+        VERY_SATISFIED = 5, _("Very satisfied")
 
     ask = models.OneToOneField(SatisfactionAsk, on_delete=models.CASCADE, related_name="answer")
     score = models.PositiveSmallIntegerField(choices=Score.choices)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from comms import carriers, providers
 from comms.models import Channel, Deadline, Message
+from comms.words import CHANNELS
 from projects.header_text import fold_to_line
 from projects.team_language import speaking_to_member
 
@@ -426,7 +427,7 @@ def not_delivered(message):
     if message.channel == Channel.EMAIL:
         return _("Mail to %(address)s could not be sent.") % {"address": message.to_email}
     return _("The %(channel)s message to %(destination)s could not be sent.") % {
-        "channel": message.get_channel_display().lower(),
+        "channel": CHANNELS[message.channel],
         "destination": message.destination,
     }
 

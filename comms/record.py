@@ -6,12 +6,15 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.utils import dateformat
 from django.utils.functional import SimpleLazyObject, lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from comms import drafts
 from comms.models import CadencePolicy, Channel, Message, Update, UpdateKind
+from comms.words import DECISION_STATES
 from escalations.models import Tier
 from projects.languages import languages_read
 from projects.models import Commitment, Decision, OrganisationSettings, PhaseChange, Project
@@ -191,19 +194,19 @@ def decision_fact(decision, zone):
 # The kinds of drafts and mail outside the cadence's update kinds, in words.
 KIND_LABELS = {
     **dict(UpdateKind.choices),
-    "decision_confirmation": "Decision confirmation",
-    "meeting_recap": "Meeting recap",
-    "quiet_client_nudge": "Check-in with a quiet client",
-    "reply": "Reply",
-    "client_mail": "Client email",
-    "escalation_raised": "Escalation raised",
-    "escalation_resolved": "Escalation resolved",
+    "decision_confirmation": pgettext_lazy("kind of draft or mail", "Decision confirmation"),
+    "meeting_recap": pgettext_lazy("kind of draft or mail", "Meeting recap"),
+    "quiet_client_nudge": pgettext_lazy("kind of draft or mail", "Check-in with a quiet client"),
+    "reply": pgettext_lazy("kind of draft or mail", "Reply"),
+    "client_mail": pgettext_lazy("kind of draft or mail", "Client email"),
+    "escalation_raised": pgettext_lazy("kind of draft or mail", "Escalation raised"),
+    "escalation_resolved": pgettext_lazy("kind of draft or mail", "Escalation resolved"),
 }
 
 
 def entry_kind_label(kind):
     """'decision_confirmation' → 'Decision confirmation'; a kind not named above still reads as words."""
-    return KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+    return str(KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize())
 
 
 def record_entries(project, *, latest=None, kind=""):
@@ -263,11 +266,20 @@ def entries_of(messages, updates, decisions, commitments, changes, *, latest=Non
 
 # How a message went or came, in the record's words.
 SENT_BY = {
-    Channel.EMAIL: "emailed",
-    Channel.CHAT: "posted in Slack",
-    Channel.PROJECT_BOARD: "posted on the board",
+    Channel.EMAIL: gettext_lazy("%(kind)s emailed"),
+    Channel.CHAT: gettext_lazy("%(kind)s posted in Slack"),
+    Channel.PROJECT_BOARD: gettext_lazy("%(kind)s posted on the board"),
 }
-CAME_BY = {Channel.EMAIL: "Email from the client", Channel.CHAT: "Slack message from the client"}
+CAME_BY = {
+    Channel.EMAIL: gettext_lazy("Email from the client"),
+    Channel.CHAT: gettext_lazy("Slack message from the client"),
+}
+MADE_IN = {
+    Decision.Venue.CALL: pgettext_lazy("a decision", "made in a call"),
+    Decision.Venue.MEETING: pgettext_lazy("a decision", "made in a meeting"),
+    Decision.Venue.EMAIL: pgettext_lazy("a decision", "made in a email"),
+    Decision.Venue.CHAT: pgettext_lazy("a decision", "made in a chat"),
+}
 
 
 def message_entry(message):
@@ -276,14 +288,16 @@ def message_entry(message):
     return {
         "at": message.sent_at or message.created_at,
         "kind": f"message:{message.kind}",
-        "label": f"{entry_kind_label(message.kind)} {SENT_BY.get(message.channel, 'sent')}"
+        "label": (SENT_BY.get(message.channel) or _("%(kind)s sent"))
+        % {"kind": entry_kind_label(message.kind)}
         if outbound
-        else CAME_BY.get(message.channel, "Message from the client"),
+        else str(CAME_BY.get(message.channel) or _("Message from the client")),
         "direction": message.direction,
         "title": message.subject,
-        "detail": f"{'to' if outbound else 'from'} {where}\n{message.body_text}",
+        "detail": (_("to %(address)s") if outbound else _("from %(address)s")) % {"address": where}
+        + f"\n{message.body_text}",
         "state": message.state,
-        "state_label": message.get_state_display(),
+        "state_label": str(message.get_state_display()),
         "attachments": [attachment_fact(attachment) for attachment in message.attachments.all()],
         "new_person": message.from_email if message.from_new_person else "",
     }
@@ -293,12 +307,13 @@ def update_entry(update):
     return {
         "at": update.sent_at or update.created_at,
         "kind": f"update:{update.kind}",
-        "label": f"{entry_kind_label(update.kind)} {'sent' if update.state == Update.State.SENT else 'drafted'}",
+        "label": (_("%(kind)s sent") if update.state == Update.State.SENT else _("%(kind)s drafted"))
+        % {"kind": entry_kind_label(update.kind)},
         "direction": "out",
         "title": update.subject,
         "detail": update.technical_body,
         "state": update.state,
-        "state_label": update.get_state_display(),
+        "state_label": str(update.get_state_display()),
     }
 
 
@@ -312,13 +327,13 @@ def decision_entry(decision, *, details=True):
     return {
         "at": decision.made_at,
         "kind": "decision",
-        "label": "Decision logged",
+        "label": _("Decision logged"),
         "direction": "",
         "title": decision.summary,
-        "detail": f"made in a {decision.get_made_in_display().lower()}"
-        + (f", agreed by {agreed}" if agreed else ""),
+        "detail": str(MADE_IN[decision.made_in])
+        + (_(", agreed by %(people)s") % {"people": agreed} if agreed else ""),
         "state": state,
-        "state_label": state.capitalize(),
+        "state_label": capfirst(str(DECISION_STATES[state])),
     }
 
 
@@ -326,13 +341,17 @@ def commitment_entry(commitment):
     return {
         "at": commitment.created_at,
         "kind": "commitment",
-        "label": "Promise made",
+        "label": _("Promise made"),
         "direction": "",
         "title": commitment.description,
-        "detail": f"due {commitment.due_on.isoformat()}, {commitment.progress}% done, "
-        f"{'in' if commitment.in_scope else 'out of'} scope",
+        "detail": (
+            _("due %(day)s, %(progress)s%% done, in scope")
+            if commitment.in_scope
+            else _("due %(day)s, %(progress)s%% done, out of scope")
+        )
+        % {"day": commitment.due_on.isoformat(), "progress": commitment.progress},
         "state": commitment.status,
-        "state_label": commitment.get_status_display(),
+        "state_label": str(commitment.get_status_display()),
     }
 
 
@@ -340,11 +359,12 @@ def phase_change_entry(change):
     return {
         "at": change.changed_at,
         "kind": "phase_change",
-        "label": "Phase changed" if change.from_phase else "Project started",
+        "label": _("Phase changed") if change.from_phase else _("Project started"),
         "direction": "",
-        "title": f"{change.get_from_phase_display()} to {change.get_to_phase_display()}"
+        "title": _("%(old)s to %(new)s")
+        % {"old": change.get_from_phase_display(), "new": change.get_to_phase_display()}
         if change.from_phase
-        else f"{change.get_to_phase_display()} phase",
+        else _("%(phase)s phase") % {"phase": change.get_to_phase_display()},
         "detail": change.note,
         "state": "",
         "state_label": "",
@@ -388,21 +408,31 @@ def changes_among(since, zone, *, commitments, phase_changes, decisions, done_zo
     """`changes_since` of rows already read (any superset of what changed after `since`); a
     promise's done date is compared with the date of `since` in `done_zone` (default `zone`)."""
     changes = [
-        f"Promise done on {c.done_on:%a %d %b}: {c.description}"
+        _("Promise done on %(day)s: %(promise)s") % {"day": short_day(c.done_on), "promise": c.description}
         for c in done_since(commitments, since, done_zone or zone)
     ]
     changes += [
-        f"Moved from {change.get_from_phase_display()} to {change.get_to_phase_display()} "
-        f"on {change.changed_at.astimezone(zone):%a %d %b}"
+        _("Moved from %(old)s to %(new)s on %(day)s")
+        % {
+            "old": change.get_from_phase_display(),
+            "new": change.get_to_phase_display(),
+            "day": short_day(change.changed_at.astimezone(zone)),
+        }
         for change in sorted(phase_changes, key=lambda change: change.changed_at)
         if change.changed_at > since
     ]
     changes += [
-        f"Decision made on {decision.made_at.astimezone(zone):%a %d %b}: {decision.summary}"
+        _("Decision made on %(day)s: %(decision)s")
+        % {"day": short_day(decision.made_at.astimezone(zone)), "decision": decision.summary}
         for decision in sorted(decisions, key=lambda decision: decision.made_at)
         if decision.made_at > since
     ]
     return changes
+
+
+def short_day(moment):
+    """The day as "Tue 04 Nov", its names in the active language."""
+    return dateformat.format(moment, "D d M")
 
 
 WAITING_FOR_REPLY = Q(direction=Message.Direction.IN, respond_by__isnull=False, responded_at__isnull=True)

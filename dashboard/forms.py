@@ -15,11 +15,18 @@ from projects.models import Client, Commitment, Contact, Decision, Phase, Projec
 
 class PortfolioFilter(forms.Form):
     q = forms.CharField(required=False, label=gettext_lazy("Search"))
-    owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    phase = forms.ChoiceField(required=False, choices=[("", gettext_lazy("Active phases")), *Phase.choices])
-    client = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=gettext_lazy("Owner"))
+    phase = forms.ChoiceField(
+        required=False,
+        choices=[("", gettext_lazy("Active phases")), *Phase.choices],
+        label=gettext_lazy("Phase"),
+    )
+    client = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label=gettext_lazy("Client")
+    )
     health = forms.ChoiceField(
         required=False,
+        label=gettext_lazy("Health"),
         choices=[
             ("", gettext_lazy("Any health")),
             ("red", gettext_lazy("Red")),

@@ -12,6 +12,7 @@ from django.db.models import F, JSONField, OuterRef, Prefetch, Q, Subquery, pref
 from django.db.models.functions import JSONObject
 
 from comms.models import CadencePolicy, ChannelRule, MessageType
+from comms.words import DECISION_STATES, MESSAGE_STATES, PROMISE_STATES, UPDATE_STATES
 from dashboard.portfolio import with_health_facts
 from projects.models import BusinessCalendar, Contact, Phase, Project
 from projects.when import when
@@ -133,19 +134,34 @@ class Folds:
 def timeline(entries, *, zone, known_addresses):
     """The record's entries as the page lists them, newest first, with what the template would
     work out per entry done here once: the time as `datetime` (ISO) and `when` (as people read
-    it, in `zone`), the state in lower case, and `unknown_person`, whether the new person who wrote
+    it, in `zone`), the state in words to sit in brackets after it, and `unknown_person`, whether the new person who wrote
     is still not among `known_addresses`."""
     return [
         {
             **entry,
             "datetime": entry["at"].astimezone(zone).isoformat(),
             "when": when(entry["at"], zone),
-            "state_words": entry["state_label"].lower(),
+            "state_words": state_words(entry),
             "unknown_person": bool(entry.get("new_person"))
             and entry["new_person"].lower() not in known_addresses,
         }
         for entry in reversed(entries)
     ]
+
+
+# An entry's state in lower case, by where it comes from; a label lowercased would misspell a
+# translated noun.
+STATE_WORDS = {
+    "message": MESSAGE_STATES,
+    "update": UPDATE_STATES,
+    "decision": DECISION_STATES,
+    "commitment": PROMISE_STATES,
+}
+
+
+def state_words(entry):
+    words = STATE_WORDS.get(entry["kind"].partition(":")[0], {}).get(entry["state"])
+    return str(words) if words else entry["state_label"]
 
 
 def serve_choices(form, rows, *names):

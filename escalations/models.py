@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.fulltext import WithoutSearchVector
 from projects.header_text import single_line
@@ -18,32 +20,32 @@ from projects.models import Project
 
 
 class Severity(models.TextChoices):
-    MINOR = "minor", "Minor"
-    MODERATE = "moderate", "Moderate"
-    CRITICAL = "critical", "Critical"
+    MINOR = "minor", pgettext_lazy("escalation severity", "Minor")
+    MODERATE = "moderate", pgettext_lazy("escalation severity", "Moderate")
+    CRITICAL = "critical", pgettext_lazy("escalation severity", "Critical")
 
 
 class Category(models.TextChoices):
-    SCOPE_CHANGE = "scope_change", "Scope change"
-    BUDGET_OVERRUN = "budget_overrun", "Budget overrun"
-    TECHNICAL_FAILURE = "technical_failure", "Technical failure or downtime"
-    DISPUTE = "dispute", "Dispute or complaint"
-    UNANSWERED_MAIL = "unanswered_mail", "Unanswered client mail"
+    SCOPE_CHANGE = "scope_change", _("Scope change")
+    BUDGET_OVERRUN = "budget_overrun", _("Budget overrun")
+    TECHNICAL_FAILURE = "technical_failure", _("Technical failure or downtime")
+    DISPUTE = "dispute", _("Dispute or complaint")
+    UNANSWERED_MAIL = "unanswered_mail", _("Unanswered client mail")
 
 
 class ProjectRole(models.TextChoices):
     """People named by their role on the project, resolved when an escalation is raised."""
 
-    OWNER = "owner", "Project owner"
-    LEAD = "lead", "Project lead"
-    ACCOUNT_OWNER = "account_owner", "Client's account owner"
+    OWNER = "owner", _("Project owner")
+    LEAD = "lead", _("Project lead")
+    ACCOUNT_OWNER = "account_owner", _("Client's account owner")
 
 
 class Tier(models.Model):
     class Level(models.IntegerChoices):
-        L1 = 1, "L1 — first responders"
-        L2 = 2, "L2 — senior staff / department head"
-        L3 = 3, "L3 — executive / legal"
+        L1 = 1, _("L1 — first responders")
+        L2 = 2, _("L2 — senior staff / department head")
+        L3 = 3, _("L3 — executive / legal")
 
     project = models.ForeignKey(
         Project,
@@ -123,9 +125,9 @@ class Tier(models.Model):
 
 
 class TimeUnit(models.TextChoices):
-    HOURS = "hours", "hours (wall clock, day and night)"
-    BUSINESS_HOURS = "business_hours", "business hours (team calendar)"
-    BUSINESS_DAYS = "business_days", "business days (team calendar)"
+    HOURS = "hours", _("hours (wall clock, day and night)")
+    BUSINESS_HOURS = "business_hours", _("business hours (team calendar)")
+    BUSINESS_DAYS = "business_days", _("business days (team calendar)")
 
 
 class SeverityTarget(models.Model):
@@ -189,10 +191,10 @@ class Escalation(models.Model):
     raised are copied onto it, so editing the policy later never moves it silently."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Open"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        RESOLVED = "resolved", "Resolved"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", pgettext_lazy("escalation state", "Open")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("escalation state", "Acknowledged")
+        RESOLVED = "resolved", pgettext_lazy("escalation state", "Resolved")
+        CLOSED = "closed", pgettext_lazy("escalation state", "Closed")
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="escalations")
     category = models.CharField(max_length=20, choices=Category.choices)
@@ -274,16 +276,16 @@ class EscalationEvent(models.Model):
     """One step on an escalation's timeline, with who was told and how."""
 
     class Kind(models.TextChoices):
-        RAISED = "raised", "Raised"
-        NOTIFIED = "notified", "Notified"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        MOVED_UP = "moved_up", "Moved up"
-        COMMENT = "comment", "Comment"
-        WAITING = "waiting", "Waiting on the client"
-        RESUMED = "resumed", "Resumed"
-        RESOLVE_OVERDUE = "resolve_overdue", "Resolve target passed"
-        RESOLVED = "resolved", "Resolved"
-        CLOSED = "closed", "Closed"
+        RAISED = "raised", pgettext_lazy("escalation event", "Raised")
+        NOTIFIED = "notified", pgettext_lazy("escalation event", "Notified")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("escalation event", "Acknowledged")
+        MOVED_UP = "moved_up", pgettext_lazy("escalation event", "Moved up")
+        COMMENT = "comment", pgettext_lazy("escalation event", "Comment")
+        WAITING = "waiting", pgettext_lazy("escalation event", "Waiting on the client")
+        RESUMED = "resumed", pgettext_lazy("escalation event", "Resumed")
+        RESOLVE_OVERDUE = "resolve_overdue", pgettext_lazy("escalation event", "Resolve target passed")
+        RESOLVED = "resolved", pgettext_lazy("escalation event", "Resolved")
+        CLOSED = "closed", pgettext_lazy("escalation event", "Closed")
 
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -10,9 +10,11 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -78,12 +80,16 @@ def act_on(answer, before, *, now):
             now=now,
         )
     elif answer.score <= COMPLAINT_AT_MOST:
+        # Stored as the team's record, in the product's language, whatever the client's page spoke.
+        with translation.override(settings.LANGUAGE_CODE):
+            title = f"{who} scored us {answer.score}/5 ({ask.occasion_label})"[:200]
+            description = complaint(answer)
         answer.escalation = raise_escalation(
             project,
             category=Category.DISPUTE,
             severity=Severity.MODERATE,
-            title=f"{who} scored us {answer.score}/5 ({ask.occasion_label})"[:200],
-            description=complaint(answer),
+            title=title,
+            description=description,
             now=now,
             # Between the team and its account owner: the client has just told us, and hears
             # back from the account owner in person rather than from a form letter.

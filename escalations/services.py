@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from comms import obligations
 from comms.calendars import Clocks
@@ -32,6 +33,20 @@ from .models import (
 )
 
 User = get_user_model()
+
+# A category as the raised mail's first sentence reads it, after the severity (“Critical technical
+# failure or downtime on …”): its own words, as lowercasing the label would lowercase German nouns.
+CATEGORY_IN_SENTENCE = {
+    Category.SCOPE_CHANGE: pgettext_lazy("escalation category, after its severity", "scope change"),
+    Category.BUDGET_OVERRUN: pgettext_lazy("escalation category, after its severity", "budget overrun"),
+    Category.TECHNICAL_FAILURE: pgettext_lazy(
+        "escalation category, after its severity", "technical failure or downtime"
+    ),
+    Category.DISPUTE: pgettext_lazy("escalation category, after its severity", "dispute or complaint"),
+    Category.UNANSWERED_MAIL: pgettext_lazy(
+        "escalation category, after its severity", "unanswered client mail"
+    ),
+}
 
 
 class EscalationError(Exception):
@@ -138,11 +153,11 @@ def raise_escalation(
     def write():
         lines = (
             # Translators: “Critical technical failure or downtime on Acme — Booking app.”: the
-            # escalation's severity and its category, lowercased.
+            # escalation's severity, then its category as it reads inside a sentence.
             _("%(severity)s %(category)s on %(project)s.")
             % {
                 "severity": escalation.get_severity_display(),
-                "category": escalation.get_category_display().lower(),
+                "category": CATEGORY_IN_SENTENCE[escalation.category],
                 "project": project,
             },
             _("Acknowledge %(deadline)s.") % {"deadline": acknowledge.explanation},

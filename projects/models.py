@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from projects.fulltext import WithoutSearchVector
 from projects.header_text import single_line
@@ -106,10 +107,10 @@ class BusinessCalendar(models.Model):
 
 class Client(models.Model):
     class Status(models.TextChoices):
-        PROSPECT = "prospect", "Prospect"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        FORMER = "former", "Former"
+        PROSPECT = "prospect", pgettext_lazy("client status", "Prospect")
+        ACTIVE = "active", pgettext_lazy("client status", "Active")
+        PAUSED = "paused", pgettext_lazy("client status", "Paused")
+        FORMER = "former", pgettext_lazy("client status", "Former")
 
     name = models.CharField(max_length=200, unique=True, validators=[single_line])
     calendar = models.ForeignKey(
@@ -154,8 +155,8 @@ class Contact(models.Model):
     """A person on the client side; executives get the short summary, technical contacts the detail."""
 
     class Kind(models.TextChoices):
-        TECHNICAL = "technical", "Technical stakeholder"
-        EXECUTIVE = "executive", "Executive"
+        TECHNICAL = "technical", pgettext_lazy("kind of contact", "Technical stakeholder")
+        EXECUTIVE = "executive", pgettext_lazy("kind of contact", "Executive")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200, validators=[single_line])
@@ -204,12 +205,12 @@ class Contact(models.Model):
 
 
 class Phase(models.TextChoices):
-    DISCOVERY = "discovery", "Discovery"
-    BUILD = "build", "Build"
-    QA = "qa", "QA/UAT"
-    DELIVERY = "delivery", "Delivery"
-    SUPPORT = "support", "Post-launch support"
-    CLOSED = "closed", "Closed"
+    DISCOVERY = "discovery", pgettext_lazy("project phase", "Discovery")
+    BUILD = "build", pgettext_lazy("project phase", "Build")
+    QA = "qa", pgettext_lazy("project phase", "QA/UAT")
+    DELIVERY = "delivery", pgettext_lazy("project phase", "Delivery")
+    SUPPORT = "support", pgettext_lazy("project phase", "Post-launch support")
+    CLOSED = "closed", pgettext_lazy("project phase", "Closed")
 
 
 PHASE_ORDER = [phase.value for phase in Phase]
@@ -385,10 +386,10 @@ class Decision(models.Model):
     """Something agreed with the client; one made by voice must be confirmed in writing."""
 
     class Venue(models.TextChoices):
-        CALL = "call", "Call"
-        MEETING = "meeting", "Meeting"
-        EMAIL = "email", "Email"
-        CHAT = "chat", "Chat"
+        CALL = "call", pgettext_lazy("decision venue", "Call")
+        MEETING = "meeting", pgettext_lazy("decision venue", "Meeting")
+        EMAIL = "email", pgettext_lazy("decision venue", "Email")
+        CHAT = "chat", pgettext_lazy("decision venue", "Chat")
 
     VOICE_VENUES = {Venue.CALL, Venue.MEETING}
 
@@ -431,9 +432,9 @@ class Commitment(models.Model):
     """A dated promise to the client ("done by Thursday"), re-stated in every update until closed."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        OPEN = "open", pgettext_lazy("promise status", "Open")
+        DONE = "done", pgettext_lazy("promise status", "Done")
+        DROPPED = "dropped", pgettext_lazy("promise status", "Dropped")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="commitments")
     description = models.CharField(max_length=300)

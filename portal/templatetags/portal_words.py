@@ -5,6 +5,8 @@ team's; these are written to sit inside the portal's sentences (`{{ decision.mad
 from django import template
 from django.utils.translation import pgettext_lazy
 
+from comms.words import CHANNELS
+
 register = template.Library()
 
 PHASES = {
@@ -33,13 +35,6 @@ MESSAGE_TYPES = {
     "status_update": pgettext_lazy("kind of message", "Status update"),
     "meeting_recap": pgettext_lazy("kind of message", "Meeting recap"),
     "urgent_escalation": pgettext_lazy("kind of message", "Urgent escalation"),
-}
-CHANNELS = {
-    "email": pgettext_lazy("a message goes by", "email"),
-    "chat": pgettext_lazy("a message goes by", "chat"),
-    "project_board": pgettext_lazy("a message goes by", "project board"),
-    "phone": pgettext_lazy("a message goes by", "phone call"),
-    "escalation_path": pgettext_lazy("a message goes by", "escalation path"),
 }
 
 

@@ -129,7 +129,7 @@ def test_a_member_who_reads_german_switches_to_french_and_the_next_page_follows(
 
     expect(page.get_by_role("heading", name="Vos paramètres")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text(
-        "Enregistré : vos pages sont désormais dans cette langue."
+        "Enregistré\u00a0: vos pages sont désormais dans cette langue."
     )
     expect(page.get_by_label("Langue")).to_have_value("fr")
     assert page.locator("html").get_attribute("lang") == "fr"

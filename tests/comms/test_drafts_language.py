@@ -21,8 +21,8 @@ def test_a_build_status_in_german_has_german_sections_and_dates():
 def test_a_french_reader_gets_french_plurals_and_dates():
     draft = compose("discovery_summary", record(decisions=(ask(), ask("Colours"))), language="fr")
 
-    assert draft.subject == "Fleet dashboard : bilan de la découverte, lun. 13 nov."
-    assert "aucune décision depuis le lun. 6 nov. ; 2 questions ouvertes pour vous." in draft.executive
+    assert draft.subject == "Fleet dashboard\u00a0: bilan de la découverte, lun. 13 nov."
+    assert "aucune décision depuis le lun. 6 nov.\u00a0; 2 questions ouvertes pour vous." in draft.executive
 
 
 def test_english_stays_as_it_was():
@@ -37,7 +37,7 @@ def test_a_draft_for_readers_of_two_languages_has_one_translation_each():
     assert draft.language == "de"
     assert draft.subject.startswith("Fleet dashboard: Testbericht")
     assert sorted(draft.translations) == ["es", "fr"]
-    assert draft.translations["fr"].subject == "Fleet dashboard : note de recette, lun. 13 nov."
+    assert draft.translations["fr"].subject == "Fleet dashboard\u00a0: note de recette, lun. 13 nov."
     assert draft.translations["es"].subject == "Fleet dashboard: nota de pruebas, lun 13 nov"
 
 

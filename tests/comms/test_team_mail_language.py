@@ -101,9 +101,9 @@ def test_an_owner_who_chose_french_is_told_of_an_overdue_draft_in_french(project
     run_tick(draft.send_by)
 
     alert = Message.objects.get(user=project.owner, kind="owner_alert", subject__startswith="En retard")
-    assert alert.subject == f"En retard : {draft.subject}"
+    assert alert.subject == f"En retard\u00a0: {draft.subject}"
     assert alert.body_text == (
-        f"Ce brouillon pour {project.client} n’a pas été envoyé ; échéance : {owed.explanation}."
+        f"Ce brouillon pour {project.client} n’a pas été envoyé\u00a0; échéance\u00a0: {owed.explanation}."
     )
 
 
@@ -134,7 +134,7 @@ def test_each_owner_reads_their_own_language_in_one_tick():
 
     subjects = [Message.objects.get(user=owner, kind="owner_alert").subject for owner in owners]
     assert subjects[0].startswith("Entwurf zur Prüfung: ")
-    assert subjects[1].startswith("Brouillon à relire : ")
+    assert subjects[1].startswith("Brouillon à relire\u00a0: ")
     assert subjects[2].startswith("Draft to review: ")
 
 

@@ -58,9 +58,9 @@ def test_a_german_and_a_french_contact_each_get_their_own_subject_and_body(proje
     assert "in einem Telefonat am Sa. 7. März 02:00 Sydney vereinbart haben:" in german.body_text
     assert "Ihre Antwort auf diese E-Mail erreicht" in german.body_text
     assert 'lang="de"' in german.body_html
-    assert french.subject == "Booking app : confirmation de ce que nous avons convenu le sam. 7 mars"
+    assert french.subject == "Booking app\u00a0: confirmation de ce que nous avons convenu le sam. 7 mars"
     assert french.body_text.startswith("Bonjour Chloé Martin,\n\nPour confirmer par écrit")
-    assert "le sam. 7 mars 02:00 Sydney :" in french.body_text
+    assert "le sam. 7 mars 02:00 Sydney\u00a0:" in french.body_text
     assert english.subject == "Booking app: confirming what we agreed on Sat 7 Mar"
     assert english.body_text.startswith(
         "Hello Jack Nguyen,\n\nTo confirm in writing what we agreed on a call"

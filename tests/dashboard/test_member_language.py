@@ -62,7 +62,7 @@ def test_a_member_changes_their_language_and_the_next_page_follows(client, membe
 
     assert MemberSettings.objects.get(user=member).language == "fr"
     assert response["Content-Language"] == "fr"
-    assert "Enregistré : vos pages sont désormais dans cette langue." in response.content.decode()
+    assert "Enregistré\u00a0: vos pages sont désormais dans cette langue." in response.content.decode()
     assert 'value="fr" selected' in response.content.decode()
 
 

@@ -64,10 +64,12 @@ def test_each_first_responder_reads_the_new_escalation_in_their_own_language(pro
     german, french = mail_to(project.lead.email), mail_to(project.owner.email)
     english = mail_to("ann@agency.example")
     assert german.subject == "Eskalation für Sie: Checkout is down"
-    assert german.body_text.startswith("Critical: technical failure or downtime bei ")
+    assert german.body_text.startswith("Kritisch: technischer Fehler oder Ausfall bei ")
     assert "\nBestätigen: due " in german.body_text and "\nLösen: due " in german.body_text
-    assert french.subject == "Escalade pour vous : Checkout is down"
-    assert "\nAccuser réception : due " in french.body_text and "\nRésoudre : due " in french.body_text
+    assert french.subject == "Escalade pour vous\u00a0: Checkout is down"
+    assert (
+        "\nAccuser réception\u00a0: due " in french.body_text and "\nRésoudre\u00a0: due " in french.body_text
+    )
     assert english.subject == "Escalation for you: Checkout is down"
     assert english.body_text.startswith(
         f"Critical technical failure or downtime on {project}.\nAcknowledge due "
@@ -108,7 +110,7 @@ def test_the_top_tier_is_reminded_and_told_of_a_missed_resolve_target_in_their_o
     run_tick(london(2026, 3, 11, 0, 0))
     run_tick(london(2026, 3, 11, 1, 0))
     french, english = mail_to("chloe@agency.example"), mail_to("eve@agency.example")
-    assert french.subject == "Toujours sans accusé de réception : Checkout is down"
+    assert french.subject == "Toujours sans accusé de réception\u00a0: Checkout is down"
     assert french.body_text == (
         "Cette escalade est au niveau le plus haut et personne n’en a accusé réception."
     )
@@ -117,7 +119,7 @@ def test_the_top_tier_is_reminded_and_told_of_a_missed_resolve_target_in_their_o
     services.acknowledge(escalation, by=project.owner, now=london(2026, 3, 11, 1, 30))
     run_tick(london(2026, 3, 11, 22, 0))
     french = mail_to("chloe@agency.example", subject__contains="résolue")
-    assert french.subject == "Non résolue à temps : Checkout is down"
+    assert french.subject == "Non résolue à temps\u00a0: Checkout is down"
     assert french.body_text == "Le délai de résolution (Wed 11 Mar 22:00 London) est dépassé au niveau L3."
     english = mail_to("eve@agency.example", subject__startswith="Not resolved")
     assert english.body_text == "The resolve target (Wed 11 Mar 22:00 London) has passed at L3."

@@ -210,6 +210,20 @@ def test_a_low_score_raises_one_complaint_for_the_account_owner_with_the_comment
     ]
 
 
+def test_a_german_clients_low_score_is_recorded_in_the_teams_english(client, project):
+    mia = project.contacts.get(name="Mia Thompson")
+    mia.language = "de"
+    mia.save()
+    path = links_for(project, "Mia Thompson")[2]
+
+    assert "Bewertung ändern" in client.get(client.post(path, {"score": "2"})["Location"]).content.decode()
+
+    escalation = Escalation.objects.get()
+    assert escalation.title == "Mia Thompson scored us 2/5 (day-30 check-in)"
+    assert escalation.description.startswith("Mia Thompson (")
+    assert "answered 2/5 to" in escalation.description
+
+
 def escalation_ask(escalation):
     return SatisfactionAnswer.objects.get(escalation=escalation).ask
 

@@ -144,5 +144,5 @@ def test_each_contact_hears_of_the_escalation_in_their_own_language(project):
     assert subject == "Wir kümmern uns darum: Something to escalate"  # the team's title, as written
     assert "Wir bearbeiten ein Problem bei Booking app" in body and "What happened." in body
     subject, body = told("chloe@cobalt.example")
-    assert subject == "Nous nous en occupons : Something to escalate"
+    assert subject == "Nous nous en occupons\u00a0: Something to escalate"
     assert "s’en occupe. Nous vous écrirons de nouveau" in body
