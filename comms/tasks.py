@@ -6,6 +6,7 @@ import logging
 from celery import shared_task
 
 from comms.outbox import deliver
+from comms.stemming import stem_again
 from comms.tick import describe, run_tick
 
 logger = logging.getLogger(__name__)
@@ -25,3 +26,8 @@ def send_messages(message_ids):
             # The row is still due (or leased, and freed when the lease ends): the sweep wakes it
             # again, and the rest of the chunk need not wait for that.
             logger.exception("Message %s: sending raised; the sweep will wake it again.", message_id)
+
+
+@shared_task(name="comms.tasks.stem_record_again", ignore_result=True)
+def stem_record_again(client_id=None):
+    return stem_again(client_id)

@@ -7,12 +7,14 @@ import re
 from io import StringIO
 
 import pytest
+from celery import current_app
 from django.core.management import CommandError, call_command
 from django.db import connection  # noqa: F401 (read by the skipif condition)
 
 from comms.lifecycle import log_decision
 from comms.search import configs_in_use, search_record
-from projects.models import OrganisationSettings, Project
+from projects.contacts import edit_contact
+from projects.models import Contact, OrganisationSettings, Project
 from tests.factories import ContactFactory, UserFactory, make_client_mail, make_project
 
 pytestmark = [
@@ -83,12 +85,60 @@ def test_an_organisation_that_reads_spanish_stems_mail_from_unknown_senders_in_s
     assert found(lead, "migración") == ["Las migraciones"]
 
 
+@pytest.fixture
+def tasks_run_at_once():
+    """The background task runs in this process as the change commits, as a worker would run it."""
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = False
+
+
+def test_a_contacts_older_mail_is_stemmed_again_when_their_language_changes(
+    lead, tasks_run_at_once, django_capture_on_commit_callbacks
+):
+    project = make_project(owner=lead)
+    anna = ContactFactory(client=project.client)
+    mail_from(project, anna, "Stand der Migrationen")
+    assert found(lead, "Migration") == []  # stemmed as the English it was taken for
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_contact(anna, language="de")  # as the dashboard's and the API's contact forms do
+
+    assert found(lead, "Migration") == ["Stand der Migrationen"]
+
+
+def test_a_clients_language_set_in_the_admin_stems_their_record_again(
+    lead, tasks_run_at_once, django_capture_on_commit_callbacks
+):
+    project = make_project(owner=lead)
+    mail_from(project, ContactFactory(client=project.client), "Migrationen am Dienstag")
+    other = make_project(owner=lead)
+    mail_from(other, ContactFactory(client=other.client), "Migrationen am Donnerstag")
+    assert found(lead, "Migration") == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        project.client.language = "de"
+        project.client.save()
+
+    assert found(lead, "Migration") == ["Migrationen am Dienstag"]  # only that client's
+
+
+def test_a_bounce_saved_on_a_contact_stems_nothing_again(lead, django_capture_on_commit_callbacks):
+    project = make_project(owner=lead)
+    anna = ContactFactory(client=project.client)
+    with django_capture_on_commit_callbacks() as callbacks:
+        anna.email_bounced_at = NOW
+        anna.save(update_fields=["email_bounced_at"])
+        anna.role = "CTO"
+        anna.save()
+    assert callbacks == []
+
+
 def test_mail_written_before_its_contacts_language_was_set_is_found_once_stemmed_again(lead):
     project = make_project(owner=lead)
     anna = ContactFactory(client=project.client)
     mail_from(project, anna, "Stand der Migrationen")
-    anna.language = "de"
-    anna.save()
+    Contact.objects.filter(pk=anna.pk).update(language="de")  # behind the models' back, as SQL would
     assert found(lead, "Migration") == []  # still stemmed as the English it was taken for
 
     out = StringIO()
