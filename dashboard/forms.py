@@ -54,6 +54,17 @@ class DraftForm(forms.ModelForm):
             "executive_body": forms.Textarea(attrs={"rows": 5}),
             "technical_body": forms.Textarea(attrs={"rows": 12}),
         }
+        labels = {
+            "subject": gettext_lazy("Subject"),
+            "status_line": gettext_lazy("Status line"),
+            "rag": gettext_lazy("Rag"),
+            "executive_body": gettext_lazy("Executive body"),
+            "technical_body": gettext_lazy("Technical body"),
+        }
+        help_texts = {
+            "executive_body": gettext_lazy("Status at a glance, for executives."),
+            "technical_body": gettext_lazy("The detail, for technical contacts."),
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -75,6 +86,7 @@ class DraftTextForm(forms.ModelForm):
         model = UpdateText
         fields = ["subject", "status_line", "executive_body", "technical_body"]
         widgets = DraftForm.Meta.widgets
+        labels = {field: DraftForm.Meta.labels[field] for field in fields}
 
     def __init__(self, data=None, *, instance, draft):
         # Prefixed by draft and language: one page holds a form per translation of each draft.
@@ -95,9 +107,14 @@ class DecisionForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
+            "summary": gettext_lazy("Summary"),
             "made_in": gettext_lazy("Where it was made"),
+            "made_at": gettext_lazy("Made at"),
             "agreed_by": gettext_lazy("Who agreed"),
             "awaiting_client": gettext_lazy("The client still has to decide"),
+        }
+        help_texts = {
+            "awaiting_client": gettext_lazy("The client still has to make this decision; updates ask for it.")
         }
 
     def __init__(self, *args, project, **kwargs):
@@ -110,7 +127,19 @@ class CommitmentForm(forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["description", "due_on", "in_scope", "board_card"]
-        labels = {"board_card": gettext_lazy("Board card ID (optional)")}
+        labels = {
+            "description": gettext_lazy("Description"),
+            "due_on": gettext_lazy("Due on"),
+            "in_scope": gettext_lazy("In scope"),
+            "board_card": gettext_lazy("Board card ID (optional)"),
+        }
+        help_texts = {
+            "in_scope": gettext_lazy("Inside the agreed scope?"),
+            "board_card": gettext_lazy(
+                "The card on the project's board this promise is tracked on (its ID): its progress is "
+                "posted there as a task update."
+            ),
+        }
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
 
 
@@ -144,6 +173,10 @@ class ProgressForm(forms.ModelForm):
         labels = {
             "progress": gettext_lazy("Done, in per cent"),
             "recovery_plan": gettext_lazy("Recovery plan"),
+        }
+        help_texts = {
+            "progress": gettext_lazy("How much is done, in per cent."),
+            "recovery_plan": gettext_lazy("When it is late: how it will be put right, said to the client."),
         }
         widgets = {
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100}),
@@ -323,9 +356,19 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = ["name", "email", "kind", "role", "phone", "receives_updates", "language"]
         labels = {
+            "name": gettext_lazy("Name"),
+            "email": gettext_lazy("Email"),
             "kind": gettext_lazy("Gets the update for"),
+            "role": gettext_lazy("Role"),
+            "phone": gettext_lazy("Phone"),
             "receives_updates": gettext_lazy("Receives updates"),
             "language": gettext_lazy("Reads in"),
+        }
+        help_texts = {
+            "role": gettext_lazy("Job title, e.g. CTO, Product owner."),
+            "language": gettext_lazy(
+                "What they read the portal and their mail in. Empty: their client's language."
+            ),
         }
 
 
@@ -339,6 +382,20 @@ class DeliveryTermsForm(forms.ModelForm):
         widgets = {
             "known_limitations": forms.Textarea(attrs={"rows": 3}),
             "support_terms": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "auto_send_drafts": gettext_lazy("Auto send drafts"),
+            "known_limitations": gettext_lazy("Known limitations"),
+            "support_terms": gettext_lazy("Support terms"),
+        }
+        help_texts = {
+            "auto_send_drafts": gettext_lazy(
+                "Send a draft by itself when its review window ends; otherwise it waits and shows as overdue."
+            ),
+            "known_limitations": gettext_lazy("Said to the client in the delivery summary."),
+            "support_terms": gettext_lazy(
+                "Support terms for the 30 days after launch, said in the delivery summary."
+            ),
         }
 
 
@@ -355,6 +412,21 @@ class ConnectionsForm(forms.ModelForm):
             "board_next_list": gettext_lazy("Board list of what is next"),
             "board_decision_label": gettext_lazy("Board label of what needs the client's decision"),
         }
+        help_texts = {
+            "slack_channel": gettext_lazy(
+                "The Slack channel shared with the client, by its ID (C0123ABCD): quick notes go there, "
+                "and the client's messages there are client mail. Empty: they go by email."
+            ),
+            "board": gettext_lazy(
+                "The project's Trello board, by its ID: task updates go to its cards and the build update "
+                "is drafted from its lists. Empty: task updates go by email."
+            ),
+            "board_done_list": gettext_lazy("Cards moved here since the last update are what shipped."),
+            "board_next_list": gettext_lazy("Cards here are what is next."),
+            "board_decision_label": gettext_lazy(
+                "Cards with this label are what needs the client's decision."
+            ),
+        }
 
 
 class PeopleForm(forms.ModelForm):
@@ -364,6 +436,16 @@ class PeopleForm(forms.ModelForm):
         model = Project
         fields = ["owner", "lead", "team", "contacts"]
         widgets = {"contacts": forms.CheckboxSelectMultiple, "team": forms.CheckboxSelectMultiple}
+        labels = {
+            "owner": gettext_lazy("Owner"),
+            "lead": gettext_lazy("Lead"),
+            "team": gettext_lazy("Team"),
+            "contacts": gettext_lazy("Contacts"),
+        }
+        help_texts = {
+            "owner": gettext_lazy("The one named person who owns communication with the client."),
+            "contacts": gettext_lazy("The client's people on this project."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -409,8 +491,21 @@ class NewProjectForm(forms.ModelForm):
             "target_delivery_on": forms.DateInput(attrs={"type": "date"}),
             "target_launch_on": forms.DateInput(attrs={"type": "date"}),
         }
+        labels = {
+            **PeopleForm.Meta.labels,
+            "client": gettext_lazy("Client"),
+            "name": gettext_lazy("Name"),
+            "scope": gettext_lazy("Scope"),
+            "starts_on": gettext_lazy("Starts on"),
+            "target_delivery_on": gettext_lazy("Target delivery on"),
+            "target_launch_on": gettext_lazy("Target launch on"),
+            "auto_send_drafts": DeliveryTermsForm.Meta.labels["auto_send_drafts"],
+        }
         help_texts = {
-            "contacts": gettext_lazy("The client's people on this project; only the chosen client's count.")
+            "scope": gettext_lazy("The agreed scope, in plain words the client signed off."),
+            "owner": PeopleForm.Meta.help_texts["owner"],
+            "contacts": gettext_lazy("The client's people on this project; only the chosen client's count."),
+            "auto_send_drafts": DeliveryTermsForm.Meta.help_texts["auto_send_drafts"],
         }
 
     def __init__(self, *args, user, **kwargs):
