@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from comms.boards import board_connection
 from comms.models import Channel, MessageType
@@ -35,9 +36,9 @@ class Route:
 def chat_connection(project):
     """Why the project cannot post to Slack, or "" when it can."""
     if not settings.SLACK_BOT_TOKEN:
-        return "Slack is not connected for the organisation: goes by email"
+        return gettext("Slack is not connected for the organisation: goes by email")
     if not project.slack_channel:
-        return "no Slack channel connected: goes by email"
+        return gettext("no Slack channel connected: goes by email")
     return ""
 
 

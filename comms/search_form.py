@@ -6,11 +6,19 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext, gettext_lazy
 
 from comms.search import KINDS
 from comms.search_text import project_week
 from projects.models import Client, Project
 
+KIND_NAMES = {
+    "message": gettext_lazy("Messages"),
+    "update": gettext_lazy("Updates"),
+    "decision": gettext_lazy("Decisions"),
+    "commitment": gettext_lazy("Commitments"),
+    "escalation": gettext_lazy("Escalations"),
+}
 # The day after `until` must still be a date.
 SEARCHABLE_DAYS = [MinValueValidator(dt.date(1900, 1, 1)), MaxValueValidator(dt.date(9999, 12, 30))]
 
@@ -19,29 +27,34 @@ class RecordSearchForm(forms.Form):
     """One search of the record, as the dashboard and the API ask it: the words, where to look, and
     when it was said (dates in the team's zone, or week N of a project in its client's zone)."""
 
-    q = forms.CharField(label="Search for", max_length=200)
+    q = forms.CharField(label=gettext_lazy("Search for"), max_length=200)
     client = forms.ModelChoiceField(
-        queryset=Client.objects.none(), required=False, empty_label="Every client"
+        queryset=Client.objects.none(), required=False, empty_label=gettext_lazy("Every client")
     )
     project = forms.ModelChoiceField(
-        queryset=Project.objects.none(), required=False, empty_label="Every project"
+        queryset=Project.objects.none(), required=False, empty_label=gettext_lazy("Every project")
     )
     kind = forms.MultipleChoiceField(
-        choices=[(kind, kind.capitalize() + "s") for kind in KINDS],
+        choices=[(kind, KIND_NAMES[kind]) for kind in KINDS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Only",
+        label=gettext_lazy("Only"),
     )
     since = forms.DateField(
         required=False,
-        label="From",
+        label=gettext_lazy("From"),
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=SEARCHABLE_DAYS,
     )
     until = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}), validators=SEARCHABLE_DAYS
+        required=False,
+        label=gettext_lazy("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=SEARCHABLE_DAYS,
     )
-    week = forms.IntegerField(required=False, min_value=1, max_value=520, label="Week of the project")
+    week = forms.IntegerField(
+        required=False, min_value=1, max_value=520, label=gettext_lazy("Week of the project")
+    )
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,11 +67,15 @@ class RecordSearchForm(forms.Form):
         data = super().clean()
         project, client = data.get("project"), data.get("client")
         if data.get("week") and not project:
-            self.add_error("week", "Choose a project: its weeks count from its start date.")
+            self.add_error("week", gettext("Choose a project: its weeks count from its start date."))
         if project and client and project.client_id != client.pk:
-            self.add_error("project", f"{project} is not a project of {client}.")
+            self.add_error(
+                "project",
+                gettext("%(project)s is not a project of %(client)s.")
+                % {"project": project, "client": client},
+            )
         if data.get("since") and data.get("until") and data["until"] < data["since"]:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", gettext("The end date is before the start date."))
         return data
 
     def search(self, *, team_zone):

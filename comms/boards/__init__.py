@@ -16,6 +16,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from comms import carriers, providers
 
@@ -64,11 +65,15 @@ def board_connection(project) -> str:
     project board, as `comms.channel_plan.chat_connection` is for Slack)."""
     board = adapter()
     if board is None:
-        return f"the board service {settings.BOARD_PROVIDER!r} is not one the app knows: goes by email"
+        return gettext("the board service %(provider)r is not one the app knows: goes by email") % {
+            "provider": settings.BOARD_PROVIDER
+        }
     if not board.connected():
-        return f"{board.name} is not connected for the organisation: goes by email"
+        return gettext("%(board)s is not connected for the organisation: goes by email") % {
+            "board": board.name
+        }
     if not project.board:
-        return "no board connected: goes by email"
+        return gettext("no board connected: goes by email")
     return ""
 
 

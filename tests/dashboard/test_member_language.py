@@ -105,3 +105,13 @@ def test_an_admin_sets_a_members_language_which_holds_from_their_next_sign_in(cl
     client.logout()
     sign_in(client, member)
     assert client.get(reverse("dashboard:portfolio"))["Content-Language"] == "es"
+
+
+def test_the_search_form_and_its_refusals_follow_the_members_language(client, member):
+    MemberSettings.objects.create(user=member, language="de")
+    sign_in(client, member)
+
+    page = client.get(reverse("dashboard:search"), {"q": "migration", "week": "2"})
+
+    assert "Woche des Projekts" in page.content.decode()
+    assert "Wählen Sie ein Projekt: Seine Wochen zählen ab seinem Startdatum." in page.content.decode()
