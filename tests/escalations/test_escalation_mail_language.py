@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from comms.models import Message
 from comms.tick import run_tick
 from escalations import services
-from escalations.models import Tier
+from escalations.models import Category, Tier
 from projects.models import MemberSettings
 from tests.factories import UserFactory, make_project
 
@@ -135,3 +135,7 @@ def test_each_persons_language_costs_no_query_of_its_own(project):
     alone = queries_to_raise()
     Tier.objects.get(project=None, level=1).members.add(member("lena", "de"), member("lucie", "fr"))
     assert queries_to_raise() == alone
+
+
+def test_every_category_has_its_words_for_the_raised_mail():
+    assert set(services.CATEGORY_IN_SENTENCE) == set(Category.values)
