@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from comms import task_updates
 from comms.lifecycle import (
     EDITABLE_FIELDS,
     change_phase,
@@ -18,6 +20,7 @@ from comms.lifecycle import (
     update_project,
 )
 from comms.models import CadencePolicy, ChannelRule, SatisfactionAnswer
+from comms.words import PROMISE_STATES
 from escalations.models import Tier
 
 from .health import plural
@@ -33,6 +36,7 @@ from .models import (
     PhaseChange,
     Project,
 )
+from .services import add_commitment, wait_on_client_for
 from .team_language import choose_language
 
 
@@ -160,8 +164,71 @@ class TierOverrideInline(admin.TabularInline):
     verbose_name_plural = "Escalation tier overrides (tiers not listed follow the org's path)"
 
 
+NEW_PROMISE = ["description", "due_on", "in_scope", "board_card"]  # what `add_commitment` takes
+
+
+class PromiseForm(forms.ModelForm):
+    """A promise in the admin, on its own page or in its project's: progress is reported on an open
+    one only, as on the dashboard and through the API."""
+
+    def clean(self):
+        data = super().clean()
+        # Before `_post_clean`, the instance still holds the status as stored.
+        was, becomes = self.instance.status, data.get("status") or self.instance.status
+        reported = {"progress", "recovery_plan"} & set(self.changed_data)
+        if self.instance.pk and reported and Commitment.Status.OPEN not in (was, becomes):
+            raise forms.ValidationError(
+                gettext("Progress is reported on an open promise; this one is %(status)s.")
+                % {"status": PROMISE_STATES[was]}
+            )
+        return data
+
+
+def save_promise(form):
+    """A promise saved from the admin through the services the dashboard and the API call, so that
+    its card on the project board hears of its progress and completion from here too; its words,
+    date, scope, card, and a reopened or dropped status are saved as they stand."""
+    promise, changed = form.instance, set(form.changed_data)
+    if promise.pk is None:
+        made = add_commitment(promise.project, **{name: form.cleaned_data[name] for name in NEW_PROMISE})
+        # The admin goes on with the object it built: its log entry, the page it redirects to.
+        promise.pk, promise.created_at = made.pk, made.created_at
+        return
+    stored = Commitment.objects.select_related("project").get(pk=promise.pk)
+    completed = "status" in changed and promise.status == Commitment.Status.DONE
+    plain = changed & {"description", "due_on", "in_scope", "board_card", "status", "done_on"}
+    if completed:
+        plain -= {"status", "done_on"}
+    elif "status" in changed:
+        plain |= {"done_on"}
+    # Progress is reported while the promise is open: before it is dropped, after it is reopened;
+    # completing it sets its own.
+    reported = bool(changed & {"progress", "recovery_plan"}) and not completed
+
+    def report():
+        task_updates.report_progress(stored, progress=promise.progress, recovery_plan=promise.recovery_plan)
+
+    if reported and stored.status == Commitment.Status.OPEN:
+        report()
+        reported = False
+    for name in plain:
+        setattr(stored, name, getattr(promise, name))
+    if plain:
+        stored.full_clean()
+        stored.save(update_fields=sorted(plain))
+    if completed:
+        task_updates.complete_commitment(stored, on=promise.done_on)
+    if reported:
+        report()
+    if "waiting_for" in changed:
+        wait_on_client_for(stored, what=promise.waiting_for, now=timezone.now())
+    promise.refresh_from_db()
+
+
 class CommitmentInline(admin.TabularInline):
     model = Commitment
+    form = PromiseForm
+    readonly_fields = ["waiting_since"]  # set by `wait_on_client_for`, from when it was first asked
     extra = 0
     fields = [
         "description",
@@ -263,6 +330,17 @@ class ProjectAdmin(admin.ModelAdmin):
         edited = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
         update_project(obj, by=request.user, **edited)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Commitment:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.save(commit=False)  # what the admin's history records; nothing written yet
+        for promise in formset.deleted_objects:
+            promise.delete()
+        for promise_form in formset.forms:
+            if promise_form.has_changed() and promise_form not in formset.deleted_forms:
+                save_promise(promise_form)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         project, data, by = form.instance, form.cleaned_data, request.user
@@ -314,6 +392,14 @@ class CommitmentAdmin(admin.ModelAdmin):
     search_fields = ["description", "project__name"]
     list_select_related = ["project__client"]
     date_hierarchy = "due_on"
+    form = PromiseForm
+    readonly_fields = ["waiting_since"]
+
+    def get_fields(self, request, obj=None):
+        return ["project", *NEW_PROMISE] if obj is None else super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        save_promise(form)
 
 
 @admin.register(SatisfactionAnswer)
