@@ -277,7 +277,7 @@ CAME_BY = {
 MADE_IN = {
     Decision.Venue.CALL: pgettext_lazy("a decision", "made in a call"),
     Decision.Venue.MEETING: pgettext_lazy("a decision", "made in a meeting"),
-    Decision.Venue.EMAIL: pgettext_lazy("a decision", "made in a email"),
+    Decision.Venue.EMAIL: pgettext_lazy("a decision", "made in an email"),
     Decision.Venue.CHAT: pgettext_lazy("a decision", "made in a chat"),
 }
 
