@@ -15,15 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from projects.dates import moment, spelled
+from projects.models import Phase
 
-PHASE_LABELS = {
-    "discovery": pgettext_lazy("project phase", "Discovery"),
-    "build": pgettext_lazy("project phase", "Build"),
-    "qa": pgettext_lazy("project phase", "QA/UAT"),
-    "delivery": pgettext_lazy("project phase", "Delivery"),
-    "support": pgettext_lazy("project phase", "Post-launch support"),
-    "closed": pgettext_lazy("project phase", "Closed"),
-}
 # Whole sentences, not "<stage> <state>": the word order is the language's.
 STATES = {
     "green": gettext_lazy("%(stage)s is on track"),
@@ -718,7 +711,7 @@ def _section(heading: str, lines) -> str:
 
 
 def _label(phase: str) -> str:
-    return str(PHASE_LABELS.get(phase, phase.replace("_", " ").capitalize()))
+    return str(Phase(phase).label) if phase in Phase.values else phase.replace("_", " ").capitalize()
 
 
 def _venue(venue: str) -> str:

@@ -115,7 +115,7 @@ def test_progress_on_a_done_promise_is_refused_beside_the_form_and_nothing_chang
     assert promise.progress == 100 and task_updates() == []
 
 
-def test_a_promise_added_in_admin_is_made_by_the_same_service(admin_client, project):
+def test_a_promise_added_in_admin_is_open_on_its_project(admin_client, project):
     response = admin_client.post(
         reverse("admin:projects_commitment_add"),
         {
